@@ -1,0 +1,290 @@
+//! The audit trail as a SHA-256 hash chain: each entry's hash covers its own content and
+//! the hash of the entry before it, so a changed, removed, inserted or reordered entry
+//! breaks the chain at that place.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The `prev_hash` of the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// What an audit entry says, before it is chained.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditContent {
+    /// RFC 3339 time with offset, as stored.
+    pub at: String,
+    /// The acting user's id, or `system`.
+    pub actor: String,
+    /// e.g. `case.submitted`, `case.read`, `access.denied`.
+    pub action: String,
+    /// e.g. `case:<uuid>`.
+    pub object: String,
+    /// Further facts as JSON text; never personal data beyond ids.
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub content: AuditContent,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+fn feed(hasher: &mut Sha256, field: &str) {
+    // Length-prefixed, so that no two different entries serialise to the same bytes.
+    hasher.update((field.len() as u64).to_be_bytes());
+    hasher.update(field.as_bytes());
+}
+
+pub fn entry_hash(seq: i64, content: &AuditContent, prev_hash: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(b"amtsweg-audit-v1");
+    hasher.update(seq.to_be_bytes());
+    for field in [
+        &content.at,
+        &content.actor,
+        &content.action,
+        &content.object,
+        &content.detail,
+    ] {
+        feed(&mut hasher, field);
+    }
+    feed(&mut hasher, prev_hash);
+    hex::encode(hasher.finalize())
+}
+
+/// Chains a new entry after the head of the chain (`None` for the first).
+pub fn chain(head: Option<(i64, &str)>, content: AuditContent) -> AuditEntry {
+    let (seq, prev_hash) = match head {
+        Some((seq, hash)) => (seq + 1, hash.to_string()),
+        None => (1, GENESIS.to_string()),
+    };
+    let hash = entry_hash(seq, &content, &prev_hash);
+    AuditEntry {
+        seq,
+        content,
+        prev_hash,
+        hash,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    /// The entry's content does not match its hash: it was changed.
+    Changed,
+    /// The entry does not follow the one before (an entry before it was removed, or it was
+    /// inserted or moved here).
+    Broken {
+        expected_seq: i64,
+        expected_prev_hash: String,
+    },
+    /// The chain ends before its recorded head: entries at the end were removed.
+    Truncated { expected_last_seq: i64 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    Ok {
+        entries: u64,
+        head_hash: String,
+    },
+    Failed {
+        seq: i64,
+        finding: Finding,
+        checked: u64,
+    },
+}
+
+/// Checks entries in stored order, one at a time, so a chain of any length runs in constant memory.
+#[derive(Debug, Default)]
+pub struct Verifier {
+    last: Option<(i64, String)>,
+    checked: u64,
+    failure: Option<(i64, Finding)>,
+}
+
+impl Verifier {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Feeds the next entry; returns false once a failure is found (later entries are not checked).
+    pub fn push(&mut self, entry: &AuditEntry) -> bool {
+        if self.failure.is_some() {
+            return false;
+        }
+        let (expected_seq, expected_prev) = match &self.last {
+            Some((seq, hash)) => (seq + 1, hash.clone()),
+            None => (1, GENESIS.to_string()),
+        };
+        if entry_hash(entry.seq, &entry.content, &entry.prev_hash) != entry.hash {
+            self.failure = Some((entry.seq, Finding::Changed));
+            return false;
+        }
+        if entry.seq != expected_seq || entry.prev_hash != expected_prev {
+            self.failure = Some((
+                entry.seq,
+                Finding::Broken {
+                    expected_seq,
+                    expected_prev_hash: expected_prev,
+                },
+            ));
+            return false;
+        }
+        self.last = Some((entry.seq, entry.hash.clone()));
+        self.checked += 1;
+        true
+    }
+
+    /// Ends the check. `recorded_head` is the last sequence number the store recorded
+    /// separately, so that removing entries at the end is found too.
+    pub fn finish(self, recorded_head: Option<i64>) -> Verification {
+        if let Some((seq, finding)) = self.failure {
+            return Verification::Failed {
+                seq,
+                finding,
+                checked: self.checked,
+            };
+        }
+        let last_seq = self.last.as_ref().map(|(s, _)| *s).unwrap_or(0);
+        if let Some(head) = recorded_head
+            && head > last_seq
+        {
+            return Verification::Failed {
+                seq: last_seq + 1,
+                finding: Finding::Truncated {
+                    expected_last_seq: head,
+                },
+                checked: self.checked,
+            };
+        }
+        Verification::Ok {
+            entries: self.checked,
+            head_hash: self
+                .last
+                .map(|(_, h)| h)
+                .unwrap_or_else(|| GENESIS.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn content(i: usize) -> AuditContent {
+        AuditContent {
+            at: format!("2026-11-27T10:00:{i:02}Z"),
+            actor: "u1".into(),
+            action: "case.read".into(),
+            object: format!("case:{i}"),
+            detail: "{}".into(),
+        }
+    }
+
+    fn build(n: usize) -> Vec<AuditEntry> {
+        let mut out: Vec<AuditEntry> = Vec::new();
+        for i in 0..n {
+            let head = out.last().map(|e| (e.seq, e.hash.as_str()));
+            let entry = chain(head, content(i));
+            out.push(entry);
+        }
+        out
+    }
+
+    fn verify(entries: &[AuditEntry], head: Option<i64>) -> Verification {
+        let mut v = Verifier::new();
+        for e in entries {
+            if !v.push(e) {
+                break;
+            }
+        }
+        v.finish(head)
+    }
+
+    #[test]
+    fn an_untouched_chain_verifies() {
+        let entries = build(5);
+        assert!(matches!(
+            verify(&entries, Some(5)),
+            Verification::Ok { entries: 5, .. }
+        ));
+        assert!(matches!(
+            verify(&[], None),
+            Verification::Ok { entries: 0, .. }
+        ));
+    }
+
+    #[test]
+    fn a_changed_entry_is_named() {
+        let mut entries = build(5);
+        entries[2].content.actor = "someone else".into();
+        assert_eq!(
+            verify(&entries, Some(5)),
+            Verification::Failed {
+                seq: 3,
+                finding: Finding::Changed,
+                checked: 2
+            }
+        );
+    }
+
+    #[test]
+    fn a_removed_entry_is_found_at_the_next() {
+        let mut entries = build(5);
+        entries.remove(1);
+        assert!(matches!(
+            verify(&entries, Some(5)),
+            Verification::Failed {
+                seq: 3,
+                finding: Finding::Broken {
+                    expected_seq: 2,
+                    ..
+                },
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn swapped_entries_are_found() {
+        let mut entries = build(5);
+        entries.swap(1, 3);
+        assert!(matches!(
+            verify(&entries, Some(5)),
+            Verification::Failed { seq: 4, .. }
+        ));
+    }
+
+    #[test]
+    fn an_inserted_entry_with_a_forged_hash_is_found() {
+        let mut entries = build(4);
+        let forged = chain(Some((entries[1].seq, &entries[1].hash)), content(99));
+        entries.insert(2, forged);
+        // the forged entry itself is consistent; the entry after it no longer is
+        assert!(matches!(
+            verify(&entries, Some(4)),
+            Verification::Failed {
+                seq: 3,
+                finding: Finding::Broken { .. },
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn a_truncated_chain_is_found_against_the_recorded_head() {
+        let entries = build(5);
+        assert!(matches!(
+            verify(&entries[..3], Some(5)),
+            Verification::Failed {
+                seq: 4,
+                finding: Finding::Truncated {
+                    expected_last_seq: 5
+                },
+                ..
+            }
+        ));
+    }
+}

@@ -1,0 +1,17 @@
+//! The pure core of amtsweg: the rules of the law and of the process.
+//!
+//! Nothing in this crate does I/O, reads the clock or draws random numbers: time and
+//! identifiers come in as values, so every rule can be tested without a database.
+#![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod audit;
+pub mod case;
+pub mod din91379;
+pub mod file_number;
+pub mod form;
+pub mod policy;
+pub mod service;
+pub mod text;
+
+pub use text::Text;

@@ -1,0 +1,268 @@
+//! Authorisation: one pure function that every page and API route calls.
+//!
+//! Deny by default: a subject may do something only where a rule below says so.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A citizen or company applying for themselves.
+    Applicant,
+    /// An architect or engineer entitled to submit plans, filing for a client.
+    Architect,
+    Caseworker,
+    HeadOfUnit,
+    /// Administers accounts of an authority; sees no case data.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Applicant,
+        Role::Architect,
+        Role::Caseworker,
+        Role::HeadOfUnit,
+        Role::Admin,
+    ];
+
+    pub fn is_applicant_side(self) -> bool {
+        matches!(self, Role::Applicant | Role::Architect)
+    }
+
+    pub fn is_staff(self) -> bool {
+        matches!(self, Role::Caseworker | Role::HeadOfUnit)
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Applicant => "applicant",
+            Role::Architect => "architect",
+            Role::Caseworker => "caseworker",
+            Role::HeadOfUnit => "head_of_unit",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    pub fn label(self) -> crate::Text {
+        let (de, en) = match self {
+            Role::Applicant => ("Antragsteller/in", "Applicant"),
+            Role::Architect => ("Entwurfsverfasser/in", "Architect"),
+            Role::Caseworker => ("Sachbearbeitung", "Caseworker"),
+            Role::HeadOfUnit => ("Sachgebietsleitung", "Head of unit"),
+            Role::Admin => ("Administration", "Administrator"),
+        };
+        crate::Text::new(de, en)
+    }
+}
+
+/// Who asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject {
+    pub user_id: Uuid,
+    pub role: Role,
+    /// The authority a staff member or admin belongs to.
+    pub authority_id: Option<Uuid>,
+}
+
+/// What is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    /// Change by the applicant side (edit a draft, supply documents, withdraw).
+    ApplicantWrite,
+    /// Work on a case by the authority (take over, check, decide, issue).
+    Process,
+}
+
+/// What it is asked of; only the facts the rules need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    Draft {
+        owner_id: Uuid,
+    },
+    Case {
+        applicant_id: Uuid,
+        authority_id: Uuid,
+    },
+    MailboxMessage {
+        recipient_id: Uuid,
+    },
+    /// The inbox and search of an authority.
+    AuthorityInbox {
+        authority_id: Uuid,
+    },
+    /// Accounts of an authority.
+    AuthorityUsers {
+        authority_id: Uuid,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("denied: {reason}")]
+pub struct Denial {
+    /// For the log (never shown to the asking user, who sees "not found").
+    pub reason: &'static str,
+}
+
+fn deny(reason: &'static str) -> Result<(), Denial> {
+    Err(Denial { reason })
+}
+
+pub fn authorize(subject: &Subject, access: Access, resource: Resource) -> Result<(), Denial> {
+    let same_authority = |id: Uuid| subject.authority_id == Some(id);
+    match resource {
+        Resource::Draft { owner_id } => match access {
+            Access::Read | Access::ApplicantWrite
+                if subject.role.is_applicant_side() && owner_id == subject.user_id =>
+            {
+                Ok(())
+            }
+            _ => deny("draft belongs to someone else"),
+        },
+        Resource::Case {
+            applicant_id,
+            authority_id,
+        } => match access {
+            Access::Read | Access::ApplicantWrite if subject.role.is_applicant_side() => {
+                if applicant_id == subject.user_id {
+                    Ok(())
+                } else {
+                    deny("case of another applicant")
+                }
+            }
+            Access::Read | Access::Process if subject.role.is_staff() => {
+                if same_authority(authority_id) {
+                    Ok(())
+                } else {
+                    deny("case of another authority")
+                }
+            }
+            _ => deny("role may not access cases this way"),
+        },
+        Resource::MailboxMessage { recipient_id } => {
+            if access == Access::Read && recipient_id == subject.user_id {
+                Ok(())
+            } else {
+                deny("message to someone else")
+            }
+        }
+        Resource::AuthorityInbox { authority_id } => {
+            if subject.role.is_staff() && access == Access::Read && same_authority(authority_id) {
+                Ok(())
+            } else {
+                deny("inbox of another authority or not staff")
+            }
+        }
+        Resource::AuthorityUsers { authority_id } => {
+            if subject.role == Role::Admin && same_authority(authority_id) {
+                Ok(())
+            } else {
+                deny("not the admin of this authority")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subject(role: Role, authority: Option<Uuid>) -> Subject {
+        Subject {
+            user_id: Uuid::from_u128(1),
+            role,
+            authority_id: authority,
+        }
+    }
+
+    #[test]
+    fn applicants_see_only_their_own_cases() {
+        let me = subject(Role::Applicant, None);
+        let authority = Uuid::from_u128(9);
+        let mine = Resource::Case {
+            applicant_id: me.user_id,
+            authority_id: authority,
+        };
+        let theirs = Resource::Case {
+            applicant_id: Uuid::from_u128(2),
+            authority_id: authority,
+        };
+        assert!(authorize(&me, Access::Read, mine).is_ok());
+        assert!(authorize(&me, Access::ApplicantWrite, mine).is_ok());
+        assert!(authorize(&me, Access::Process, mine).is_err());
+        assert!(authorize(&me, Access::Read, theirs).is_err());
+    }
+
+    #[test]
+    fn staff_see_only_cases_of_their_authority() {
+        let a = Uuid::from_u128(10);
+        let b = Uuid::from_u128(11);
+        for role in [Role::Caseworker, Role::HeadOfUnit] {
+            let staff = subject(role, Some(a));
+            let ours = Resource::Case {
+                applicant_id: Uuid::from_u128(5),
+                authority_id: a,
+            };
+            let foreign = Resource::Case {
+                applicant_id: Uuid::from_u128(5),
+                authority_id: b,
+            };
+            assert!(authorize(&staff, Access::Process, ours).is_ok());
+            assert!(authorize(&staff, Access::ApplicantWrite, ours).is_err());
+            assert!(authorize(&staff, Access::Read, foreign).is_err());
+            assert!(
+                authorize(
+                    &staff,
+                    Access::Read,
+                    Resource::AuthorityInbox { authority_id: b }
+                )
+                .is_err()
+            );
+            assert!(
+                authorize(
+                    &staff,
+                    Access::Read,
+                    Resource::AuthorityInbox { authority_id: a }
+                )
+                .is_ok()
+            );
+        }
+    }
+
+    #[test]
+    fn admins_see_no_case_data_and_everything_else_is_denied_by_default() {
+        let a = Uuid::from_u128(10);
+        let admin = subject(Role::Admin, Some(a));
+        let case = Resource::Case {
+            applicant_id: admin.user_id,
+            authority_id: a,
+        };
+        for access in [Access::Read, Access::ApplicantWrite, Access::Process] {
+            assert!(authorize(&admin, access, case).is_err());
+        }
+        assert!(
+            authorize(
+                &admin,
+                Access::Read,
+                Resource::AuthorityInbox { authority_id: a }
+            )
+            .is_err()
+        );
+        assert!(
+            authorize(
+                &admin,
+                Access::Read,
+                Resource::AuthorityUsers { authority_id: a }
+            )
+            .is_ok()
+        );
+        let staff_without_authority = subject(Role::Caseworker, None);
+        assert!(authorize(&staff_without_authority, Access::Read, case).is_err());
+    }
+}

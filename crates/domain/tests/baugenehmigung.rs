@@ -1,0 +1,469 @@
+//! The shipped building permit definition: it loads, its code lists match the official ones,
+//! and no sequence of commands brings a case outside its process.
+
+use amtsweg_domain::case::{self, ActionKind, Actor, Case, Command, ConditionItem, Event};
+use amtsweg_domain::form::{self, FormData, Mode};
+use amtsweg_domain::policy::Role;
+use amtsweg_domain::service::{self, DefinitionSources, ServiceDefinition};
+use proptest::prelude::*;
+use time::macros::date;
+use uuid::Uuid;
+
+fn sources() -> DefinitionSources<'static> {
+    DefinitionSources {
+        service: include_str!("../../../services/baugenehmigung/service.toml"),
+        form: include_str!("../../../services/baugenehmigung/form.toml"),
+        documents: include_str!("../../../services/baugenehmigung/documents.toml"),
+        process: include_str!("../../../services/baugenehmigung/process.toml"),
+    }
+}
+
+fn definition() -> ServiceDefinition {
+    match service::load("services/baugenehmigung", &sources()) {
+        Ok(d) => d,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn the_shipped_definition_loads() {
+    let d = definition();
+    assert_eq!(d.id, "baugenehmigung");
+    assert!(d.field("site_parcel").is_some());
+    assert!(d.document_type("lageplan").is_some_and(|t| t.required));
+}
+
+#[test]
+fn condition_kinds_match_the_xbau_code_list() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/xbau-2.6/codelists/nebenbestimmungart_3.0.xml"
+    );
+    let Ok(xml) = std::fs::read_to_string(path) else {
+        eprintln!("skipped: {path} not present");
+        return;
+    };
+    let d = definition();
+    for kind in &d.condition_kinds {
+        let row = format!("<SimpleValue>{}</SimpleValue>", kind.code);
+        let at = xml
+            .find(&row)
+            .unwrap_or_else(|| panic!("code {} not in the code list", kind.code));
+        let next = &xml[at + row.len()..];
+        let label_start = next
+            .find("<SimpleValue>")
+            .map(|i| i + "<SimpleValue>".len())
+            .unwrap_or(0);
+        let label = next[label_start..].split('<').next().unwrap_or_default();
+        assert_eq!(
+            label, kind.label.de,
+            "label of code {} differs from the code list",
+            kind.code
+        );
+    }
+}
+
+fn check(sources: DefinitionSources<'_>, expected: &str) {
+    match service::load("svc", &sources) {
+        Ok(_) => panic!("expected error {expected}"),
+        Err(e) => assert_eq!(e.to_string(), expected),
+    }
+}
+
+#[test]
+fn definition_errors_name_file_and_field() {
+    let broken_process = sources()
+        .process
+        .replace("to = \"documents_requested\"", "to = \"nowhere\"");
+    check(
+        DefinitionSources {
+            process: &broken_process,
+            ..sources()
+        },
+        "svc/process.toml: transitions[3].to: 'nowhere' is not a state",
+    );
+    let broken_form = sources()
+        .form
+        .replace("equals = \"person\"", "equals = \"alien\"");
+    check(
+        DefinitionSources {
+            form: &broken_form,
+            ..sources()
+        },
+        "svc/form.toml: steps[0].fields[1].only_if.equals: 'alien' is not a value of 'applicant_kind'",
+    );
+    let broken_docs = sources().documents.replacen(
+        "accept = [\"application/pdf\"]",
+        "accept = [\"application/msword\"]",
+        1,
+    );
+    let err = service::load(
+        "svc",
+        &DefinitionSources {
+            documents: &broken_docs,
+            ..sources()
+        },
+    )
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(
+        err.starts_with(
+            "svc/documents.toml: documents[2].accept[0]: 'application/msword' cannot be recognised"
+        ),
+        "{err}"
+    );
+    check(
+        DefinitionSources {
+            service: "id = 1",
+            ..sources()
+        },
+        "svc/service.toml: line 1: invalid type: integer `1`, expected a string",
+    );
+}
+
+fn valid_form() -> FormData {
+    [
+        ("applicant_kind", "person"),
+        ("applicant_given_name", "Zoë"),
+        ("applicant_family_name", "Dvořák-Łódź"),
+        ("applicant_street", "Hauptstraße 12a"),
+        ("applicant_postal_code", "70173"),
+        ("applicant_city", "Stuttgart"),
+        ("applicant_email", "zoe@example.org"),
+        ("architect_name", "Erika Mustermann"),
+        ("architect_chamber_number", "BW-12345"),
+        ("representative_present", "false"),
+        ("project_description", "Neubau eines Einfamilienhauses"),
+        ("building_class", "1"),
+        ("storeys", "2"),
+        ("dwelling_units", "1"),
+        ("gross_floor_area", "180"),
+        ("construction_cost", "350.000,00"),
+        ("site_street", "Am Weinberg 3"),
+        ("site_postal_code", "70597"),
+        ("site_city", "Stuttgart"),
+        ("site_cadastral_district", "Degerloch"),
+        ("site_flur", "4"),
+        ("site_parcel", "1234/5"),
+        ("procedure_type", "simplified"),
+        ("deviations_requested", "false"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+#[test]
+fn a_complete_form_passes_and_inapplicable_fields_are_dropped() {
+    let d = definition();
+    let mut data = valid_form();
+    data.insert("applicant_company".into(), "Ignored GmbH".into());
+    let clean = form::validate(&d, &data, Mode::Submit).unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(!clean.contains_key("applicant_company"));
+}
+
+#[test]
+fn form_errors_name_the_field_and_the_character() {
+    let d = definition();
+    let mut data = valid_form();
+    data.insert("applicant_family_name".into(), "Иванов".into());
+    data.remove("site_parcel");
+    data.insert("storeys".into(), "0".into());
+    data.insert("deviations_requested".into(), "true".into());
+    data.insert("hacked".into(), "x".into());
+    let errors = form::validate(&d, &data, Mode::Submit)
+        .err()
+        .unwrap_or_default();
+    let codes: Vec<(&str, &str)> = errors
+        .iter()
+        .map(|e| (e.field.as_str(), e.code.as_str()))
+        .collect();
+    assert!(
+        codes.contains(&("applicant_family_name", "invalid_character")),
+        "{codes:?}"
+    );
+    assert!(codes.contains(&("site_parcel", "required")));
+    assert!(codes.contains(&("storeys", "too_small")));
+    assert!(codes.contains(&("deviations_description", "required")));
+    assert!(codes.contains(&("hacked", "unknown_field")));
+    let name_error = errors
+        .iter()
+        .find(|e| e.field == "applicant_family_name")
+        .map(|e| e.message.de.clone())
+        .unwrap_or_default();
+    assert!(name_error.contains("„И“"), "{name_error}");
+    // a draft only checks what is there
+    let draft: FormData = [("storeys".to_string(), "2".to_string())]
+        .into_iter()
+        .collect();
+    assert!(form::validate(&d, &draft, Mode::Draft).is_ok());
+}
+
+#[test]
+fn required_documents_follow_the_form() {
+    let d = definition();
+    let mut data = valid_form();
+    let missing: Vec<&str> = form::missing_documents(&d, &data, &["lageplan"])
+        .iter()
+        .map(|t| t.id.as_str())
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            "bauzeichnungen",
+            "baubeschreibung",
+            "bauvorlageberechtigung"
+        ]
+    );
+    data.insert("representative_present".into(), "true".into());
+    let missing: Vec<&str> = form::missing_documents(
+        &d,
+        &data,
+        &[
+            "lageplan",
+            "bauzeichnungen",
+            "baubeschreibung",
+            "bauvorlageberechtigung",
+        ],
+    )
+    .iter()
+    .map(|t| t.id.as_str())
+    .collect();
+    assert_eq!(missing, ["vollmacht"]);
+}
+
+const APPLICANT: Uuid = Uuid::from_u128(1);
+const CASEWORKER: Uuid = Uuid::from_u128(2);
+const OTHER_CASEWORKER: Uuid = Uuid::from_u128(3);
+const HEAD: Uuid = Uuid::from_u128(4);
+
+fn actor(user_id: Uuid, role: Role) -> Actor {
+    Actor { user_id, role }
+}
+
+fn run(
+    d: &ServiceDefinition,
+    mut case: Case,
+    steps: Vec<(Actor, Command)>,
+) -> Result<Case, String> {
+    for (who, command) in steps {
+        let decided = case::decide(d, &case, who, command, date!(2026 - 11 - 27))
+            .map_err(|e| e.to_string())?;
+        case = case::evolve(case, &decided.event, &decided.to_state);
+    }
+    Ok(case)
+}
+
+#[test]
+fn the_approval_path_with_a_document_request() {
+    let d = definition();
+    let cw = actor(CASEWORKER, Role::Caseworker);
+    let case = run(
+        &d,
+        Case::new(&d, APPLICANT),
+        vec![
+            (cw, Command::TakeOver),
+            (
+                cw,
+                Command::RequestDocuments {
+                    defects: vec!["Lageplan unlesbar".into()],
+                    deadline: date!(2026 - 12 - 11),
+                },
+            ),
+            (
+                actor(APPLICANT, Role::Applicant),
+                Command::SupplyDocuments {
+                    document_ids: vec![Uuid::from_u128(77)],
+                },
+            ),
+            (cw, Command::ConfirmComplete),
+            (
+                cw,
+                Command::Approve {
+                    conditions: vec![ConditionItem {
+                        kind: "2".into(),
+                        text: "Stellplätze herstellen".into(),
+                    }],
+                },
+            ),
+            (
+                cw,
+                Command::IssueNotice {
+                    notice_document_id: Uuid::from_u128(99),
+                },
+            ),
+        ],
+    );
+    let case = case.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(case.state, "approved");
+    assert_eq!(case.notice_document_id, Some(Uuid::from_u128(99)));
+}
+
+#[test]
+fn rules_that_are_not_in_the_state_table() {
+    let d = definition();
+    let cw = actor(CASEWORKER, Role::Caseworker);
+    let taken = run(&d, Case::new(&d, APPLICANT), vec![(cw, Command::TakeOver)])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let today = date!(2026 - 11 - 27);
+    let err = |c: &Case, a: Actor, cmd: Command| {
+        case::decide(&d, c, a, cmd, today).err().map(|e| e.code())
+    };
+    assert_eq!(
+        err(
+            &taken,
+            actor(OTHER_CASEWORKER, Role::Caseworker),
+            Command::ConfirmComplete
+        ),
+        Some("not_assignee")
+    );
+    assert_eq!(
+        err(
+            &taken,
+            actor(HEAD, Role::HeadOfUnit),
+            Command::ConfirmComplete
+        ),
+        None
+    );
+    assert_eq!(err(&taken, cw, Command::TakeOver), Some("already_assigned"));
+    assert_eq!(
+        err(
+            &taken,
+            cw,
+            Command::RequestDocuments {
+                defects: vec!["x".into()],
+                deadline: today
+            }
+        ),
+        Some("invalid_input")
+    );
+    assert_eq!(
+        err(
+            &taken,
+            cw,
+            Command::RequestDocuments {
+                defects: vec![" ".into()],
+                deadline: date!(2026 - 12 - 01)
+            }
+        ),
+        Some("invalid_input")
+    );
+    assert_eq!(
+        err(
+            &taken,
+            cw,
+            Command::IssueNotice {
+                notice_document_id: Uuid::nil()
+            }
+        ),
+        Some("action_not_possible_in_state")
+    );
+    assert_eq!(
+        err(
+            &taken,
+            actor(Uuid::from_u128(50), Role::Applicant),
+            Command::Withdraw
+        ),
+        Some("role_may_not_act")
+    );
+    assert_eq!(
+        err(&taken, actor(APPLICANT, Role::Applicant), Command::Withdraw),
+        None
+    );
+    let complete =
+        run(&d, taken, vec![(cw, Command::ConfirmComplete)]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        err(
+            &complete,
+            cw,
+            Command::Approve {
+                conditions: vec![ConditionItem {
+                    kind: "99".into(),
+                    text: "x".into()
+                }]
+            }
+        ),
+        Some("invalid_input")
+    );
+    assert_eq!(
+        err(
+            &complete,
+            cw,
+            Command::Refuse {
+                reasons: "   ".into()
+            }
+        ),
+        Some("invalid_input")
+    );
+}
+
+fn any_actor() -> impl Strategy<Value = Actor> {
+    prop_oneof![
+        Just(actor(APPLICANT, Role::Applicant)),
+        Just(actor(Uuid::from_u128(9), Role::Architect)),
+        Just(actor(CASEWORKER, Role::Caseworker)),
+        Just(actor(OTHER_CASEWORKER, Role::Caseworker)),
+        Just(actor(HEAD, Role::HeadOfUnit)),
+        Just(actor(Uuid::from_u128(5), Role::Admin)),
+    ]
+}
+
+fn any_command() -> impl Strategy<Value = Command> {
+    prop_oneof![
+        Just(Command::TakeOver),
+        Just(Command::ConfirmComplete),
+        (0i64..40, prop::collection::vec("[a-z ]{0,12}", 0..3)).prop_map(|(days, defects)| {
+            Command::RequestDocuments {
+                defects,
+                deadline: date!(2026 - 11 - 20) + time::Duration::days(days),
+            }
+        }),
+        prop::collection::vec(any::<u128>().prop_map(Uuid::from_u128), 0..3)
+            .prop_map(|document_ids| Command::SupplyDocuments { document_ids }),
+        prop::collection::vec(
+            ("[0-7]", "[a-z ]{0,8}").prop_map(|(kind, text)| ConditionItem { kind, text }),
+            0..3
+        )
+        .prop_map(|conditions| Command::Approve { conditions }),
+        "[a-z ]{0,10}".prop_map(|reasons| Command::Refuse { reasons }),
+        Just(Command::IssueNotice {
+            notice_document_id: Uuid::from_u128(42)
+        }),
+        Just(Command::Withdraw),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// Whatever is tried in whatever order, every accepted step is a transition of the
+    /// definition taken by one of its roles, and the case never leaves the defined states.
+    #[test]
+    fn random_commands_never_leave_the_process(steps in prop::collection::vec((any_actor(), any_command()), 1..40)) {
+        let d = definition();
+        let mut case = Case::new(&d, APPLICANT);
+        let mut terminal_reached = false;
+        for (who, command) in steps {
+            let kind: ActionKind = command.kind();
+            let before = case.state.clone();
+            match case::decide(&d, &case, who, command, date!(2026 - 11 - 27)) {
+                Ok(decided) => {
+                    prop_assert!(!terminal_reached, "an action was accepted after a terminal state");
+                    let transition = d.process.transition(&before, kind);
+                    prop_assert!(transition.is_some_and(|t| t.roles.contains(&who.role)));
+                    let expected_to = transition.and_then(|t| t.to.clone()).unwrap_or(before.clone());
+                    prop_assert_eq!(&decided.to_state, &expected_to);
+                    if let Event::NoticeIssued { .. } = decided.event {
+                        prop_assert!(case.decision.is_some());
+                    }
+                    case = case::evolve(case, &decided.event, &decided.to_state);
+                    let state = d.process.state(&case.state);
+                    prop_assert!(state.is_some());
+                    terminal_reached = state.is_some_and(|s| s.terminal);
+                }
+                Err(_) => prop_assert_eq!(&case.state, &before),
+            }
+        }
+    }
+}
