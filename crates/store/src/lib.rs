@@ -1,1 +1,95 @@
+//! Persistence of amtsweg. The [`Store`] trait is what the application services use; each
+//! write method is one transaction that stores the state together with its event and its
+//! audit entries. [`sqlite::SqliteStore`] is the embedded implementation; blobs (document
+//! bytes) live in a [`blob::BlobStore`].
+#![forbid(unsafe_code)]
 
+pub mod blob;
+pub mod model;
+pub mod sqlite;
+
+use amtsweg_domain::audit::{AuditContent, AuditEntry};
+use async_trait::async_trait;
+use uuid::Uuid;
+
+pub use model::*;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The record changed since it was read (optimistic concurrency), or a unique value exists.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("not found")]
+    NotFound,
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    // authorities and accounts
+    async fn insert_authority(&self, authority: &Authority) -> Result<()>;
+    async fn authority(&self, id: Uuid) -> Result<Option<Authority>>;
+    async fn authorities(&self) -> Result<Vec<Authority>>;
+    async fn insert_user(&self, user: &User, audit: AuditContent) -> Result<()>;
+    async fn user(&self, id: Uuid) -> Result<Option<User>>;
+    async fn user_by_email(&self, email: &str) -> Result<Option<User>>;
+    async fn users_of_authority(&self, authority_id: Uuid) -> Result<Vec<User>>;
+
+    // sessions (web and API)
+    async fn insert_session(&self, session: &Session) -> Result<()>;
+    async fn session(&self, token_hash: &str) -> Result<Option<Session>>;
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+
+    // drafts and their documents
+    async fn insert_draft(&self, draft: &Draft) -> Result<()>;
+    async fn draft(&self, id: Uuid) -> Result<Option<Draft>>;
+    async fn drafts_of(&self, owner_id: Uuid) -> Result<Vec<Draft>>;
+    /// Saves the form of a draft that is not yet submitted.
+    async fn update_draft_form(&self, id: Uuid, form_json: &str, at: &str) -> Result<()>;
+    async fn insert_document(&self, document: &Document, audit: AuditContent) -> Result<()>;
+    async fn delete_draft_document(
+        &self,
+        draft_id: Uuid,
+        document_id: Uuid,
+        audit: AuditContent,
+    ) -> Result<()>;
+    async fn document(&self, id: Uuid) -> Result<Option<Document>>;
+    async fn documents_of_draft(&self, draft_id: Uuid) -> Result<Vec<Document>>;
+    async fn documents_of_case(&self, case_id: Uuid) -> Result<Vec<Document>>;
+
+    /// Turns a draft into a case, once: a repeated submission of the draft (or with the same
+    /// idempotency key) returns the case made the first time.
+    async fn submit(&self, submission: Submission) -> Result<SubmitOutcome>;
+    async fn case(&self, id: Uuid) -> Result<Option<CaseRecord>>;
+    async fn case_by_file_number(
+        &self,
+        authority_id: Uuid,
+        file_number: &str,
+    ) -> Result<Option<CaseRecord>>;
+    async fn cases_of_applicant(&self, applicant_id: Uuid) -> Result<Vec<CaseSummary>>;
+    async fn inbox(&self, query: &InboxQuery) -> Result<Vec<CaseSummary>>;
+    async fn events(&self, case_id: Uuid) -> Result<Vec<EventRecord>>;
+    /// Stores a change of a case if its version is still `expected_version`.
+    async fn commit_change(&self, change: CaseChange) -> Result<()>;
+
+    // mailbox
+    async fn messages(&self, recipient_id: Uuid) -> Result<Vec<Message>>;
+    async fn message(&self, id: Uuid) -> Result<Option<Message>>;
+    async fn mark_message_read(&self, id: Uuid, at: &str) -> Result<()>;
+
+    // audit trail
+    /// Appends entries that record no change of state (reads, denials, logins).
+    async fn append_audit(&self, entries: Vec<AuditContent>) -> Result<()>;
+    /// Feeds every entry in order to `visit` (stops when it returns false); returns the recorded head.
+    async fn scan_audit(
+        &self,
+        visit: &mut (dyn for<'e> FnMut(&'e AuditEntry) -> bool + Send),
+    ) -> Result<Option<i64>>;
+}

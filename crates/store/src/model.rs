@@ -1,0 +1,237 @@
+//! The records the store keeps. Times are RFC 3339 text (UTC), dates `YYYY-MM-DD`.
+
+use amtsweg_domain::audit::AuditContent;
+use amtsweg_domain::case::{Case, Event};
+use amtsweg_domain::policy::Role;
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Authority {
+    pub id: Uuid,
+    pub name: String,
+    pub address: String,
+    pub state_code: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub authority_id: Option<Uuid>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    Web,
+    Api,
+}
+
+impl SessionKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            SessionKind::Web => "web",
+            SessionKind::Api => "api",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub token_hash: String,
+    pub user_id: Uuid,
+    pub kind: SessionKind,
+    pub csrf_token: String,
+    pub created_at: String,
+    pub expires_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    pub authority_id: Uuid,
+    pub service_id: String,
+    pub service_version: String,
+    pub form_json: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub case_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentOrigin {
+    /// Uploaded with the application.
+    Application,
+    /// Uploaded in answer to a document request, not yet handed in.
+    PendingSupplement,
+    /// Handed in as a supplement.
+    Supplement,
+    /// The notice, made by the authority.
+    Notice,
+}
+
+impl DocumentOrigin {
+    pub fn code(self) -> &'static str {
+        match self {
+            DocumentOrigin::Application => "application",
+            DocumentOrigin::PendingSupplement => "pending_supplement",
+            DocumentOrigin::Supplement => "supplement",
+            DocumentOrigin::Notice => "notice",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        [
+            Self::Application,
+            Self::PendingSupplement,
+            Self::Supplement,
+            Self::Notice,
+        ]
+        .into_iter()
+        .find(|o| o.code() == code)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Document {
+    pub id: Uuid,
+    pub draft_id: Option<Uuid>,
+    pub case_id: Option<Uuid>,
+    pub document_type: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_by: Uuid,
+    pub uploaded_at: String,
+    pub origin: DocumentOrigin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRecord {
+    pub id: Uuid,
+    pub authority_id: Uuid,
+    pub file_number: String,
+    pub service_id: String,
+    pub service_version: String,
+    pub applicant_id: Uuid,
+    pub draft_id: Uuid,
+    pub state: String,
+    pub assignee_id: Option<Uuid>,
+    pub applicant_name: String,
+    pub site_address: String,
+    pub next_deadline: Option<String>,
+    pub submitted_at: String,
+    pub updated_at: String,
+    pub version: i64,
+    pub case: Case,
+    pub form_json: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseSummary {
+    pub id: Uuid,
+    pub file_number: String,
+    pub service_id: String,
+    pub state: String,
+    pub applicant_name: String,
+    pub site_address: String,
+    pub assignee_id: Option<Uuid>,
+    pub next_deadline: Option<String>,
+    pub submitted_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRecord {
+    pub case_version: i64,
+    pub event: Event,
+    pub state_after: String,
+    pub actor_id: String,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Message {
+    pub id: Uuid,
+    pub recipient_id: Uuid,
+    pub case_id: Option<Uuid>,
+    pub kind: String,
+    pub subject: String,
+    pub body: String,
+    pub document_id: Option<Uuid>,
+    pub created_at: String,
+    pub read_at: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct InboxQuery {
+    pub authority_id: Uuid,
+    pub state: Option<String>,
+    /// Matched against file number, applicant name and site address.
+    pub search: Option<String>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// Everything a submission writes at once.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub case_id: Uuid,
+    pub draft_id: Uuid,
+    pub authority_id: Uuid,
+    pub service_id: String,
+    pub service_version: String,
+    pub file_number_prefix: String,
+    pub year: i32,
+    pub applicant_id: Uuid,
+    pub idempotency_key: Option<String>,
+    pub applicant_name: String,
+    pub site_address: String,
+    pub case: Case,
+    pub form_json: String,
+    pub at: String,
+    /// Filled in with the file number by the store: `{file_number}` is replaced.
+    pub receipt: NewMessage,
+    pub audit: AuditContent,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubmitOutcome {
+    Created(CaseRecord),
+    /// The draft or idempotency key was submitted before: this is that case.
+    AlreadySubmitted(CaseRecord),
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub id: Uuid,
+    pub recipient_id: Uuid,
+    pub kind: String,
+    pub subject: String,
+    pub body: String,
+    pub document_id: Option<Uuid>,
+}
+
+/// A change of a case: new state, its event, audit entries, and what else goes with it.
+#[derive(Debug, Clone)]
+pub struct CaseChange {
+    pub case_id: Uuid,
+    pub expected_version: i64,
+    pub case: Case,
+    pub next_deadline: Option<String>,
+    pub event: Event,
+    pub actor_id: Uuid,
+    pub at: String,
+    pub audit: Vec<AuditContent>,
+    pub messages: Vec<NewMessage>,
+    pub new_documents: Vec<Document>,
+    /// Pending supplement documents that become part of the case file.
+    pub promote_documents: Vec<Uuid>,
+}

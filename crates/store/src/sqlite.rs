@@ -1,0 +1,846 @@
+//! The embedded store: SQLite in WAL mode with `synchronous = FULL`, so that a write is on
+//! disk when it is acknowledged. All writes go through one connection (SQLite has one writer
+//! anyway), which orders the audit chain without busy errors; reads use a pool.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use amtsweg_domain::audit::{self, AuditContent, AuditEntry};
+use amtsweg_domain::case::{Case, Event};
+use amtsweg_domain::file_number::FileNumber;
+use amtsweg_domain::policy::Role;
+use async_trait::async_trait;
+use futures_util::TryStreamExt;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{Row, SqliteConnection};
+use uuid::Uuid;
+
+use crate::*;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (and creates) the database file and runs pending migrations.
+    pub async fn open(path: &Path) -> Result<Self> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        MIGRATOR.run(&writer).await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok(Self { writer, reader })
+    }
+
+    /// Runs the migrations only (for `amtsweg migrate`); returns how many are applied in all.
+    pub async fn migrate(path: &Path) -> Result<usize> {
+        let store = Self::open(path).await?;
+        let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
+            .fetch_one(&store.reader)
+            .await?;
+        Ok(applied as usize)
+    }
+
+    /// Direct access for tests that tamper with stored data on purpose.
+    pub fn writer_pool(&self) -> &SqlitePool {
+        &self.writer
+    }
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {value}"))
+}
+
+fn uuid_col(row: &SqliteRow, col: &str) -> Result<Uuid> {
+    let text: String = row.try_get(col)?;
+    Uuid::parse_str(&text).map_err(|_| corrupt(col, &text))
+}
+
+fn opt_uuid_col(row: &SqliteRow, col: &str) -> Result<Option<Uuid>> {
+    let text: Option<String> = row.try_get(col)?;
+    text.map(|t| Uuid::parse_str(&t).map_err(|_| corrupt(col, &t)))
+        .transpose()
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+fn authority_from(row: &SqliteRow) -> Result<Authority> {
+    Ok(Authority {
+        id: uuid_col(row, "id")?,
+        name: row.try_get("name")?,
+        address: row.try_get("address")?,
+        state_code: row.try_get("state_code")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn user_from(row: &SqliteRow) -> Result<User> {
+    let role: String = row.try_get("role")?;
+    Ok(User {
+        id: uuid_col(row, "id")?,
+        email: row.try_get("email")?,
+        display_name: row.try_get("display_name")?,
+        password_hash: row.try_get("password_hash")?,
+        role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
+        authority_id: opt_uuid_col(row, "authority_id")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn draft_from(row: &SqliteRow) -> Result<Draft> {
+    Ok(Draft {
+        id: uuid_col(row, "id")?,
+        owner_id: uuid_col(row, "owner_id")?,
+        authority_id: uuid_col(row, "authority_id")?,
+        service_id: row.try_get("service_id")?,
+        service_version: row.try_get("service_version")?,
+        form_json: row.try_get("form_json")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        case_id: opt_uuid_col(row, "case_id")?,
+    })
+}
+
+fn document_from(row: &SqliteRow) -> Result<Document> {
+    let origin: String = row.try_get("origin")?;
+    Ok(Document {
+        id: uuid_col(row, "id")?,
+        draft_id: opt_uuid_col(row, "draft_id")?,
+        case_id: opt_uuid_col(row, "case_id")?,
+        document_type: row.try_get("document_type")?,
+        file_name: row.try_get("file_name")?,
+        content_type: row.try_get("content_type")?,
+        size_bytes: row.try_get("size_bytes")?,
+        sha256: row.try_get("sha256")?,
+        uploaded_by: uuid_col(row, "uploaded_by")?,
+        uploaded_at: row.try_get("uploaded_at")?,
+        origin: DocumentOrigin::parse(&origin).ok_or_else(|| corrupt("origin", &origin))?,
+    })
+}
+
+fn case_from(row: &SqliteRow) -> Result<CaseRecord> {
+    let case_json: String = row.try_get("case_json")?;
+    let case: Case =
+        serde_json::from_str(&case_json).map_err(|e| corrupt("case_json", &e.to_string()))?;
+    Ok(CaseRecord {
+        id: uuid_col(row, "id")?,
+        authority_id: uuid_col(row, "authority_id")?,
+        file_number: row.try_get("file_number")?,
+        service_id: row.try_get("service_id")?,
+        service_version: row.try_get("service_version")?,
+        applicant_id: uuid_col(row, "applicant_id")?,
+        draft_id: uuid_col(row, "draft_id")?,
+        state: row.try_get("state")?,
+        assignee_id: opt_uuid_col(row, "assignee_id")?,
+        applicant_name: row.try_get("applicant_name")?,
+        site_address: row.try_get("site_address")?,
+        next_deadline: row.try_get("next_deadline")?,
+        submitted_at: row.try_get("submitted_at")?,
+        updated_at: row.try_get("updated_at")?,
+        version: row.try_get("version")?,
+        case,
+        form_json: row.try_get("form_json")?,
+    })
+}
+
+fn summary_from(row: &SqliteRow) -> Result<CaseSummary> {
+    Ok(CaseSummary {
+        id: uuid_col(row, "id")?,
+        file_number: row.try_get("file_number")?,
+        service_id: row.try_get("service_id")?,
+        state: row.try_get("state")?,
+        applicant_name: row.try_get("applicant_name")?,
+        site_address: row.try_get("site_address")?,
+        assignee_id: opt_uuid_col(row, "assignee_id")?,
+        next_deadline: row.try_get("next_deadline")?,
+        submitted_at: row.try_get("submitted_at")?,
+    })
+}
+
+fn message_from(row: &SqliteRow) -> Result<Message> {
+    Ok(Message {
+        id: uuid_col(row, "id")?,
+        recipient_id: uuid_col(row, "recipient_id")?,
+        case_id: opt_uuid_col(row, "case_id")?,
+        kind: row.try_get("kind")?,
+        subject: row.try_get("subject")?,
+        body: row.try_get("body")?,
+        document_id: opt_uuid_col(row, "document_id")?,
+        created_at: row.try_get("created_at")?,
+        read_at: row.try_get("read_at")?,
+    })
+}
+
+/// `SELECT <case columns> FROM cases <rest>`, as one literal (sqlx refuses SQL built at run time).
+macro_rules! select_cases {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, authority_id, file_number, service_id, service_version, applicant_id, draft_id, state, ",
+            "assignee_id, applicant_name, site_address, next_deadline, submitted_at, updated_at, version, case_json, form_json ",
+            "FROM cases ",
+            $rest
+        )
+    };
+}
+
+macro_rules! select_summaries {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, file_number, service_id, state, applicant_name, site_address, assignee_id, next_deadline, submitted_at ",
+            "FROM cases ",
+            $rest
+        )
+    };
+}
+
+/// Appends entries to the audit chain inside the caller's transaction.
+async fn append_audit_in(conn: &mut SqliteConnection, entries: Vec<AuditContent>) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let mut head: Option<(i64, String)> =
+        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_optional(&mut *conn)
+            .await?;
+    for content in entries {
+        let entry = audit::chain(head.as_ref().map(|(s, h)| (*s, h.as_str())), content);
+        sqlx::query("INSERT INTO audit_entries (seq, at, actor, action, object, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(entry.seq)
+            .bind(&entry.content.at)
+            .bind(&entry.content.actor)
+            .bind(&entry.content.action)
+            .bind(&entry.content.object)
+            .bind(&entry.content.detail)
+            .bind(&entry.prev_hash)
+            .bind(&entry.hash)
+            .execute(&mut *conn)
+            .await?;
+        head = Some((entry.seq, entry.hash));
+    }
+    if let Some((seq, hash)) = head {
+        sqlx::query("INSERT INTO audit_head (id, seq, hash) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash")
+            .bind(seq)
+            .bind(hash)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn insert_message_in(
+    conn: &mut SqliteConnection,
+    m: &NewMessage,
+    case_id: Option<Uuid>,
+    at: &str,
+) -> Result<()> {
+    sqlx::query("INSERT INTO messages (id, recipient_id, case_id, kind, subject, body, document_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(m.id.to_string())
+        .bind(m.recipient_id.to_string())
+        .bind(case_id.map(|c| c.to_string()))
+        .bind(&m.kind)
+        .bind(&m.subject)
+        .bind(&m.body)
+        .bind(m.document_id.map(|d| d.to_string()))
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+async fn insert_document_in(conn: &mut SqliteConnection, d: &Document) -> Result<()> {
+    sqlx::query("INSERT INTO documents (id, draft_id, case_id, document_type, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at, origin) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+        .bind(d.id.to_string())
+        .bind(d.draft_id.map(|x| x.to_string()))
+        .bind(d.case_id.map(|x| x.to_string()))
+        .bind(&d.document_type)
+        .bind(&d.file_name)
+        .bind(&d.content_type)
+        .bind(d.size_bytes)
+        .bind(&d.sha256)
+        .bind(d.uploaded_by.to_string())
+        .bind(&d.uploaded_at)
+        .bind(d.origin.code())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+async fn insert_event_in(
+    conn: &mut SqliteConnection,
+    case_id: Uuid,
+    version: i64,
+    event: &Event,
+    state_after: &str,
+    actor: &str,
+    at: &str,
+) -> Result<()> {
+    let payload = serde_json::to_string(event).map_err(|e| corrupt("event", &e.to_string()))?;
+    sqlx::query("INSERT INTO events (case_id, case_version, kind, payload, state_after, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(case_id.to_string())
+        .bind(version)
+        .bind(event.code())
+        .bind(payload)
+        .bind(state_after)
+        .bind(actor)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn insert_authority(&self, a: &Authority) -> Result<()> {
+        sqlx::query("INSERT INTO authorities (id, name, address, state_code, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(a.id.to_string())
+            .bind(&a.name)
+            .bind(&a.address)
+            .bind(&a.state_code)
+            .bind(&a.created_at)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    async fn authority(&self, id: Uuid) -> Result<Option<Authority>> {
+        let row = sqlx::query("SELECT * FROM authorities WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.reader)
+            .await?;
+        row.as_ref().map(authority_from).transpose()
+    }
+
+    async fn authorities(&self) -> Result<Vec<Authority>> {
+        let rows = sqlx::query("SELECT * FROM authorities ORDER BY name")
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter().map(authority_from).collect()
+    }
+
+    async fn insert_user(&self, u: &User, audit: AuditContent) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        let inserted = sqlx::query("INSERT INTO users (id, email, display_name, password_hash, role, authority_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(u.id.to_string())
+            .bind(&u.email)
+            .bind(&u.display_name)
+            .bind(&u.password_hash)
+            .bind(u.role.code())
+            .bind(u.authority_id.map(|a| a.to_string()))
+            .bind(&u.created_at)
+            .execute(&mut *tx)
+            .await;
+        match inserted {
+            Err(e) if is_unique_violation(&e) => {
+                return Err(StoreError::Conflict("email already registered"));
+            }
+            other => other?,
+        };
+        append_audit_in(&mut tx, vec![audit]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn user(&self, id: Uuid) -> Result<Option<User>> {
+        let row = sqlx::query("SELECT * FROM users WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.reader)
+            .await?;
+        row.as_ref().map(user_from).transpose()
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<Option<User>> {
+        let row = sqlx::query("SELECT * FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_optional(&self.reader)
+            .await?;
+        row.as_ref().map(user_from).transpose()
+    }
+
+    async fn users_of_authority(&self, authority_id: Uuid) -> Result<Vec<User>> {
+        let rows = sqlx::query("SELECT * FROM users WHERE authority_id = $1 ORDER BY display_name")
+            .bind(authority_id.to_string())
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter().map(user_from).collect()
+    }
+
+    async fn insert_session(&self, s: &Session) -> Result<()> {
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(&s.token_hash)
+            .bind(s.user_id.to_string())
+            .bind(s.kind.code())
+            .bind(&s.csrf_token)
+            .bind(&s.created_at)
+            .bind(&s.expires_at)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
+        let row = sqlx::query("SELECT * FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&self.reader)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let kind: String = row.try_get("kind")?;
+        Ok(Some(Session {
+            token_hash: row.try_get("token_hash")?,
+            user_id: uuid_col(&row, "user_id")?,
+            kind: if kind == "api" {
+                SessionKind::Api
+            } else {
+                SessionKind::Web
+            },
+            csrf_token: row.try_get("csrf_token")?,
+            created_at: row.try_get("created_at")?,
+            expires_at: row.try_get("expires_at")?,
+        }))
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    async fn insert_draft(&self, d: &Draft) -> Result<()> {
+        sqlx::query("INSERT INTO drafts (id, owner_id, authority_id, service_id, service_version, form_json, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(d.id.to_string())
+            .bind(d.owner_id.to_string())
+            .bind(d.authority_id.to_string())
+            .bind(&d.service_id)
+            .bind(&d.service_version)
+            .bind(&d.form_json)
+            .bind(&d.created_at)
+            .bind(&d.updated_at)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    async fn draft(&self, id: Uuid) -> Result<Option<Draft>> {
+        let row = sqlx::query("SELECT * FROM drafts WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.reader)
+            .await?;
+        row.as_ref().map(draft_from).transpose()
+    }
+
+    async fn drafts_of(&self, owner_id: Uuid) -> Result<Vec<Draft>> {
+        let rows = sqlx::query(
+            "SELECT * FROM drafts WHERE owner_id = $1 AND case_id IS NULL ORDER BY updated_at DESC",
+        )
+        .bind(owner_id.to_string())
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter().map(draft_from).collect()
+    }
+
+    async fn update_draft_form(&self, id: Uuid, form_json: &str, at: &str) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE drafts SET form_json = $1, updated_at = $2 WHERE id = $3 AND case_id IS NULL",
+        )
+        .bind(form_json)
+        .bind(at)
+        .bind(id.to_string())
+        .execute(&self.writer)
+        .await?;
+        if done.rows_affected() == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict("draft already submitted"))
+        }
+    }
+
+    async fn insert_document(&self, d: &Document, audit: AuditContent) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        if let Some(draft_id) = d.draft_id {
+            // the draft must still be open, or the upload would slip past the submission
+            let open: Option<i64> =
+                sqlx::query_scalar("SELECT 1 FROM drafts WHERE id = $1 AND case_id IS NULL")
+                    .bind(draft_id.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if open.is_none() {
+                return Err(StoreError::Conflict("draft already submitted"));
+            }
+        }
+        insert_document_in(&mut tx, d).await?;
+        append_audit_in(&mut tx, vec![audit]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_draft_document(
+        &self,
+        draft_id: Uuid,
+        document_id: Uuid,
+        audit: AuditContent,
+    ) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        let done = sqlx::query("DELETE FROM documents WHERE id = $1 AND draft_id = $2 AND case_id IS NULL AND EXISTS (SELECT 1 FROM drafts WHERE id = $2 AND case_id IS NULL)")
+            .bind(document_id.to_string())
+            .bind(draft_id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::NotFound);
+        }
+        append_audit_in(&mut tx, vec![audit]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn document(&self, id: Uuid) -> Result<Option<Document>> {
+        let row = sqlx::query("SELECT * FROM documents WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.reader)
+            .await?;
+        row.as_ref().map(document_from).transpose()
+    }
+
+    async fn documents_of_draft(&self, draft_id: Uuid) -> Result<Vec<Document>> {
+        let rows =
+            sqlx::query("SELECT * FROM documents WHERE draft_id = $1 ORDER BY uploaded_at, id")
+                .bind(draft_id.to_string())
+                .fetch_all(&self.reader)
+                .await?;
+        rows.iter().map(document_from).collect()
+    }
+
+    async fn documents_of_case(&self, case_id: Uuid) -> Result<Vec<Document>> {
+        let rows =
+            sqlx::query("SELECT * FROM documents WHERE case_id = $1 ORDER BY uploaded_at, id")
+                .bind(case_id.to_string())
+                .fetch_all(&self.reader)
+                .await?;
+        rows.iter().map(document_from).collect()
+    }
+
+    async fn submit(&self, s: Submission) -> Result<SubmitOutcome> {
+        let mut tx = self.writer.begin().await?;
+        let existing: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM cases WHERE draft_id = $1 OR (applicant_id = $2 AND idempotency_key IS NOT NULL AND idempotency_key = $3)",
+        )
+        .bind(s.draft_id.to_string())
+        .bind(s.applicant_id.to_string())
+        .bind(&s.idempotency_key)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(id) = existing {
+            let row = sqlx::query(select_cases!("WHERE id = $1"))
+                .bind(&id)
+                .fetch_one(&mut *tx)
+                .await?;
+            return Ok(SubmitOutcome::AlreadySubmitted(case_from(&row)?));
+        }
+        let number: i64 = sqlx::query_scalar(
+            "INSERT INTO file_number_counters (authority_id, prefix, year, last_number) VALUES ($1, $2, $3, 1) \
+             ON CONFLICT (authority_id, prefix, year) DO UPDATE SET last_number = last_number + 1 RETURNING last_number",
+        )
+        .bind(s.authority_id.to_string())
+        .bind(&s.file_number_prefix)
+        .bind(s.year)
+        .fetch_one(&mut *tx)
+        .await?;
+        let file_number = FileNumber::new(&s.file_number_prefix, s.year, number as u64).to_string();
+        let case_json =
+            serde_json::to_string(&s.case).map_err(|e| corrupt("case", &e.to_string()))?;
+        let search_text =
+            format!("{} {} {}", file_number, s.applicant_name, s.site_address).to_lowercase();
+        sqlx::query(
+            "INSERT INTO cases (id, authority_id, file_number, service_id, service_version, applicant_id, draft_id, idempotency_key, state, \
+             applicant_name, site_address, search_text, submitted_at, updated_at, version, case_json, form_json) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, 1, $14, $15)",
+        )
+        .bind(s.case_id.to_string())
+        .bind(s.authority_id.to_string())
+        .bind(&file_number)
+        .bind(&s.service_id)
+        .bind(&s.service_version)
+        .bind(s.applicant_id.to_string())
+        .bind(s.draft_id.to_string())
+        .bind(&s.idempotency_key)
+        .bind(&s.case.state)
+        .bind(&s.applicant_name)
+        .bind(&s.site_address)
+        .bind(search_text)
+        .bind(&s.at)
+        .bind(case_json)
+        .bind(&s.form_json)
+        .execute(&mut *tx)
+        .await?;
+        let claimed = sqlx::query(
+            "UPDATE drafts SET case_id = $1, updated_at = $2 WHERE id = $3 AND case_id IS NULL",
+        )
+        .bind(s.case_id.to_string())
+        .bind(&s.at)
+        .bind(s.draft_id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() != 1 {
+            return Err(StoreError::Conflict("draft already submitted"));
+        }
+        sqlx::query("UPDATE documents SET case_id = $1 WHERE draft_id = $2")
+            .bind(s.case_id.to_string())
+            .bind(s.draft_id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        let event = Event::Submitted {
+            file_number: file_number.clone(),
+        };
+        insert_event_in(
+            &mut tx,
+            s.case_id,
+            1,
+            &event,
+            &s.case.state,
+            &s.applicant_id.to_string(),
+            &s.at,
+        )
+        .await?;
+        let mut receipt = s.receipt.clone();
+        receipt.subject = receipt.subject.replace("{file_number}", &file_number);
+        receipt.body = receipt.body.replace("{file_number}", &file_number);
+        insert_message_in(&mut tx, &receipt, Some(s.case_id), &s.at).await?;
+        let mut audit = s.audit.clone();
+        audit.detail = audit.detail.replace("{file_number}", &file_number);
+        append_audit_in(&mut tx, vec![audit]).await?;
+        let row = sqlx::query(select_cases!("WHERE id = $1"))
+            .bind(s.case_id.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+        let record = case_from(&row)?;
+        tx.commit().await?;
+        Ok(SubmitOutcome::Created(record))
+    }
+
+    async fn case(&self, id: Uuid) -> Result<Option<CaseRecord>> {
+        let row = sqlx::query(select_cases!("WHERE id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(&self.reader)
+            .await?;
+        row.as_ref().map(case_from).transpose()
+    }
+
+    async fn case_by_file_number(
+        &self,
+        authority_id: Uuid,
+        file_number: &str,
+    ) -> Result<Option<CaseRecord>> {
+        let row = sqlx::query(select_cases!(
+            "WHERE authority_id = $1 AND file_number = $2"
+        ))
+        .bind(authority_id.to_string())
+        .bind(file_number)
+        .fetch_optional(&self.reader)
+        .await?;
+        row.as_ref().map(case_from).transpose()
+    }
+
+    async fn cases_of_applicant(&self, applicant_id: Uuid) -> Result<Vec<CaseSummary>> {
+        let rows = sqlx::query(select_summaries!(
+            "WHERE applicant_id = $1 ORDER BY submitted_at DESC"
+        ))
+        .bind(applicant_id.to_string())
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter().map(summary_from).collect()
+    }
+
+    async fn inbox(&self, q: &InboxQuery) -> Result<Vec<CaseSummary>> {
+        let search = q.search.as_ref().map(|s| {
+            let escaped = s
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        });
+        let rows = sqlx::query(select_summaries!(
+            "WHERE authority_id = $1 AND ($2 IS NULL OR state = $2) AND ($3 IS NULL OR search_text LIKE $3 ESCAPE '\\') \
+             ORDER BY next_deadline IS NULL, next_deadline, submitted_at LIMIT $4 OFFSET $5"
+        ))
+        .bind(q.authority_id.to_string())
+        .bind(&q.state)
+        .bind(search)
+        .bind(i64::from(q.limit))
+        .bind(i64::from(q.offset))
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter().map(summary_from).collect()
+    }
+
+    async fn events(&self, case_id: Uuid) -> Result<Vec<EventRecord>> {
+        let rows = sqlx::query("SELECT case_version, payload, state_after, actor_id, at FROM events WHERE case_id = $1 ORDER BY case_version")
+            .bind(case_id.to_string())
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let payload: String = row.try_get("payload")?;
+                Ok(EventRecord {
+                    case_version: row.try_get("case_version")?,
+                    event: serde_json::from_str(&payload)
+                        .map_err(|e| corrupt("event", &e.to_string()))?,
+                    state_after: row.try_get("state_after")?,
+                    actor_id: row.try_get("actor_id")?,
+                    at: row.try_get("at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn commit_change(&self, c: CaseChange) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        let case_json =
+            serde_json::to_string(&c.case).map_err(|e| corrupt("case", &e.to_string()))?;
+        let new_version = c.expected_version + 1;
+        let done = sqlx::query(
+            "UPDATE cases SET state = $1, assignee_id = $2, next_deadline = $3, updated_at = $4, version = $5, case_json = $6 \
+             WHERE id = $7 AND version = $8",
+        )
+        .bind(&c.case.state)
+        .bind(c.case.assignee_id.map(|a| a.to_string()))
+        .bind(&c.next_deadline)
+        .bind(&c.at)
+        .bind(new_version)
+        .bind(case_json)
+        .bind(c.case_id.to_string())
+        .bind(c.expected_version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict("case changed meanwhile"));
+        }
+        insert_event_in(
+            &mut tx,
+            c.case_id,
+            new_version,
+            &c.event,
+            &c.case.state,
+            &c.actor_id.to_string(),
+            &c.at,
+        )
+        .await?;
+        for d in &c.new_documents {
+            insert_document_in(&mut tx, d).await?;
+        }
+        for id in &c.promote_documents {
+            let promoted = sqlx::query("UPDATE documents SET origin = 'supplement' WHERE id = $1 AND case_id = $2 AND origin = 'pending_supplement'")
+                .bind(id.to_string())
+                .bind(c.case_id.to_string())
+                .execute(&mut *tx)
+                .await?;
+            if promoted.rows_affected() != 1 {
+                return Err(StoreError::Conflict(
+                    "document is not a pending supplement of this case",
+                ));
+            }
+        }
+        for m in &c.messages {
+            insert_message_in(&mut tx, m, Some(c.case_id), &c.at).await?;
+        }
+        append_audit_in(&mut tx, c.audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn messages(&self, recipient_id: Uuid) -> Result<Vec<Message>> {
+        let rows = sqlx::query(
+            "SELECT * FROM messages WHERE recipient_id = $1 ORDER BY created_at DESC, id",
+        )
+        .bind(recipient_id.to_string())
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter().map(message_from).collect()
+    }
+
+    async fn message(&self, id: Uuid) -> Result<Option<Message>> {
+        let row = sqlx::query("SELECT * FROM messages WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.reader)
+            .await?;
+        row.as_ref().map(message_from).transpose()
+    }
+
+    async fn mark_message_read(&self, id: Uuid, at: &str) -> Result<()> {
+        sqlx::query("UPDATE messages SET read_at = $1 WHERE id = $2 AND read_at IS NULL")
+            .bind(at)
+            .bind(id.to_string())
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    async fn append_audit(&self, entries: Vec<AuditContent>) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        append_audit_in(&mut tx, entries).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn scan_audit(
+        &self,
+        visit: &mut (dyn for<'e> FnMut(&'e AuditEntry) -> bool + Send),
+    ) -> Result<Option<i64>> {
+        let head: Option<i64> = sqlx::query_scalar("SELECT seq FROM audit_head WHERE id = 1")
+            .fetch_optional(&self.reader)
+            .await?;
+        let mut rows = sqlx::query("SELECT seq, at, actor, action, object, detail, prev_hash, hash FROM audit_entries ORDER BY seq").fetch(&self.reader);
+        while let Some(row) = rows.try_next().await? {
+            let entry = AuditEntry {
+                seq: row.try_get("seq")?,
+                content: AuditContent {
+                    at: row.try_get("at")?,
+                    actor: row.try_get("actor")?,
+                    action: row.try_get("action")?,
+                    object: row.try_get("object")?,
+                    detail: row.try_get("detail")?,
+                },
+                prev_hash: row.try_get("prev_hash")?,
+                hash: row.try_get("hash")?,
+            };
+            let go_on = visit(&entry);
+            if !go_on {
+                break;
+            }
+        }
+        Ok(head)
+    }
+}
+
+impl FromStr for SessionKind {
+    type Err = ();
+    fn from_str(s: &str) -> std::result::Result<Self, ()> {
+        match s {
+            "web" => Ok(SessionKind::Web),
+            "api" => Ok(SessionKind::Api),
+            _ => Err(()),
+        }
+    }
+}
