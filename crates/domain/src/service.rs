@@ -24,6 +24,8 @@ pub struct ServiceDefinition {
     pub summary: Text,
     /// Prefix of the file numbers of this service's cases, e.g. `BG`.
     pub file_number_prefix: String,
+    /// How a case is named in lists, searches and the notice, from the form's fields.
+    pub case_summary: SummaryTemplates,
     /// Title of the notice, per outcome.
     pub notice: NoticeTexts,
     /// Kinds of conditions (Nebenbestimmungen) a decision may carry, from an XÖV code list.
@@ -35,6 +37,70 @@ pub struct ServiceDefinition {
     pub documents: Vec<DocumentType>,
     #[serde(skip_deserializing)]
     pub process: ProcessDefinition,
+}
+
+/// Texts with `{field_id}` placeholders, filled from the form data.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SummaryTemplates {
+    pub applicant_name: String,
+    pub applicant_address: String,
+    pub subject: String,
+    pub site: String,
+}
+
+impl SummaryTemplates {
+    fn all(&self) -> [(&'static str, &str); 4] {
+        [
+            ("case_summary.applicant_name", &self.applicant_name),
+            ("case_summary.applicant_address", &self.applicant_address),
+            ("case_summary.subject", &self.subject),
+            ("case_summary.site", &self.site),
+        ]
+    }
+}
+
+/// The field ids a template refers to.
+fn placeholders(template: &str) -> impl Iterator<Item = &str> {
+    template
+        .split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+}
+
+/// Fills a template from form data: missing values become empty, and the blanks and
+/// separators they leave are tidied, line by line.
+pub fn render_template(
+    template: &str,
+    data: &std::collections::BTreeMap<String, String>,
+) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        match rest[start + 1..].find('}') {
+            Some(len) => {
+                let name = &rest[start + 1..start + 1 + len];
+                out.push_str(data.get(name).map(|v| v.trim()).unwrap_or(""));
+                rest = &rest[start + 2 + len..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out.lines()
+        .map(|line| {
+            line.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .trim_matches(|c| c == ',' || c == ' ')
+                .to_string()
+        })
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -393,6 +459,18 @@ fn validate(folder: &str, s: &ServiceDefinition) -> Result<(), DefinitionError> 
                 )?;
             }
             seen.insert(field.id.as_str(), field);
+        }
+    }
+
+    for (name, template) in s.case_summary.all() {
+        for placeholder in placeholders(template) {
+            if !field_kinds.contains_key(placeholder) {
+                return Err(err(
+                    &service_file,
+                    name,
+                    format!("'{{{placeholder}}}' is not a field of the form"),
+                ));
+            }
         }
     }
 

@@ -467,3 +467,25 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn summaries_are_filled_from_the_form() {
+    let d = definition();
+    let data = valid_form();
+    assert_eq!(
+        service::render_template(&d.case_summary.applicant_name, &data),
+        "Zoë Dvořák-Łódź"
+    );
+    assert_eq!(
+        service::render_template(&d.case_summary.site, &data),
+        "Am Weinberg 3, 70597 Stuttgart\nGemarkung Degerloch, Flur 4, Flurstück 1234/5"
+    );
+    let broken = sources().service.replace("{project_description}", "{nope}");
+    check(
+        DefinitionSources {
+            service: &broken,
+            ..sources()
+        },
+        "svc/service.toml: case_summary.subject: '{nope}' is not a field of the form",
+    );
+}

@@ -16,6 +16,9 @@ pub enum BlobError {
     TooLarge { limit: u64 },
     #[error("the file is empty")]
     Empty,
+    /// The first bytes show a content type that is not accepted.
+    #[error("content type not accepted")]
+    Rejected { sniffed: Option<&'static str> },
     #[error("reading the upload failed: {0}")]
     Upload(String),
     #[error("disk: {0}")]
@@ -60,8 +63,14 @@ impl BlobStore {
         valid.then(|| self.root.join("sha256").join(&sha256[..2]).join(sha256))
     }
 
-    /// Streams `body` to disk; fails with [`BlobError::TooLarge`] as soon as `limit` is passed.
-    pub async fn put_stream<S, E>(&self, mut body: S, limit: u64) -> Result<StoredBlob, BlobError>
+    /// Streams `body` to disk; fails with [`BlobError::TooLarge`] as soon as `limit` is passed,
+    /// and with [`BlobError::Rejected`] as soon as the first bytes show a type `accept` refuses.
+    pub async fn put_stream<S, E>(
+        &self,
+        mut body: S,
+        limit: u64,
+        accept: &(dyn Fn(&[u8]) -> Result<(), Option<&'static str>> + Send + Sync),
+    ) -> Result<StoredBlob, BlobError>
     where
         S: Stream<Item = Result<bytes::Bytes, E>> + Unpin,
         E: std::fmt::Display,
@@ -81,12 +90,18 @@ impl BlobStore {
                 if head.len() < HEAD_LEN {
                     let take = (HEAD_LEN - head.len()).min(chunk.len());
                     head.extend_from_slice(&chunk[..take]);
+                    if head.len() == HEAD_LEN {
+                        accept(&head).map_err(|sniffed| BlobError::Rejected { sniffed })?;
+                    }
                 }
                 hasher.update(&chunk);
                 file.write_all(&chunk).await?;
             }
             if size == 0 {
                 return Err(BlobError::Empty);
+            }
+            if head.len() < HEAD_LEN {
+                accept(&head).map_err(|sniffed| BlobError::Rejected { sniffed })?;
             }
             file.sync_all().await?;
             Ok(StoredBlob {
@@ -128,7 +143,7 @@ impl BlobStore {
         let stream = futures_util::stream::iter([Ok::<_, std::convert::Infallible>(
             bytes::Bytes::from(bytes),
         )]);
-        self.put_stream(stream, limit).await
+        self.put_stream(stream, limit, &|_| Ok(())).await
     }
 
     /// Opens a blob for streaming out.

@@ -42,6 +42,10 @@ pub trait Store: Send + Sync + 'static {
     async fn user_by_email(&self, email: &str) -> Result<Option<User>>;
     async fn users_of_authority(&self, authority_id: Uuid) -> Result<Vec<User>>;
 
+    /// Records a version of a service definition; a version once recorded must not change.
+    async fn register_service_version(&self, version: &ServiceVersion, at: &str) -> Result<()>;
+    async fn service_versions(&self) -> Result<Vec<ServiceVersion>>;
+
     // sessions (web and API)
     async fn insert_session(&self, session: &Session) -> Result<()>;
     async fn session(&self, token_hash: &str) -> Result<Option<Session>>;

@@ -11,8 +11,27 @@ pub struct Authority {
     pub id: Uuid,
     pub name: String,
     pub address: String,
+    pub kind: AuthorityKind,
     pub state_code: String,
     pub created_at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthorityKind {
+    /// Untere Bauaufsichtsbehörde: receives and decides applications.
+    BuildingAuthority,
+    /// Gemeinde: gives its consent (§36 BauGB).
+    Municipality,
+}
+
+impl AuthorityKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            AuthorityKind::BuildingAuthority => "building_authority",
+            AuthorityKind::Municipality => "municipality",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -234,4 +253,15 @@ pub struct CaseChange {
     pub new_documents: Vec<Document>,
     /// Pending supplement documents that become part of the case file.
     pub promote_documents: Vec<Uuid>,
+}
+
+/// The source texts of one version of a service definition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceVersion {
+    pub service_id: String,
+    pub version: String,
+    pub service_toml: String,
+    pub form_toml: String,
+    pub documents_toml: String,
+    pub process_toml: String,
 }

@@ -90,6 +90,11 @@ fn authority_from(row: &SqliteRow) -> Result<Authority> {
         id: uuid_col(row, "id")?,
         name: row.try_get("name")?,
         address: row.try_get("address")?,
+        kind: match row.try_get::<String, _>("kind")?.as_str() {
+            "municipality" => AuthorityKind::Municipality,
+            "building_authority" => AuthorityKind::BuildingAuthority,
+            other => return Err(corrupt("authority kind", other)),
+        },
         state_code: row.try_get("state_code")?,
         created_at: row.try_get("created_at")?,
     })
@@ -175,6 +180,17 @@ fn summary_from(row: &SqliteRow) -> Result<CaseSummary> {
         assignee_id: opt_uuid_col(row, "assignee_id")?,
         next_deadline: row.try_get("next_deadline")?,
         submitted_at: row.try_get("submitted_at")?,
+    })
+}
+
+fn service_version_from(row: &SqliteRow) -> Result<ServiceVersion> {
+    Ok(ServiceVersion {
+        service_id: row.try_get("service_id")?,
+        version: row.try_get("version")?,
+        service_toml: row.try_get("service_toml")?,
+        form_toml: row.try_get("form_toml")?,
+        documents_toml: row.try_get("documents_toml")?,
+        process_toml: row.try_get("process_toml")?,
     })
 }
 
@@ -312,10 +328,11 @@ async fn insert_event_in(
 #[async_trait]
 impl Store for SqliteStore {
     async fn insert_authority(&self, a: &Authority) -> Result<()> {
-        sqlx::query("INSERT INTO authorities (id, name, address, state_code, created_at) VALUES ($1, $2, $3, $4, $5)")
+        sqlx::query("INSERT INTO authorities (id, name, address, kind, state_code, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(a.id.to_string())
             .bind(&a.name)
             .bind(&a.address)
+            .bind(a.kind.code())
             .bind(&a.state_code)
             .bind(&a.created_at)
             .execute(&self.writer)
@@ -383,6 +400,47 @@ impl Store for SqliteStore {
             .fetch_all(&self.reader)
             .await?;
         rows.iter().map(user_from).collect()
+    }
+
+    async fn register_service_version(&self, v: &ServiceVersion, at: &str) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        let existing =
+            sqlx::query("SELECT * FROM service_versions WHERE service_id = $1 AND version = $2")
+                .bind(&v.service_id)
+                .bind(&v.version)
+                .fetch_optional(&mut *tx)
+                .await?;
+        match existing {
+            Some(row) => {
+                let stored = service_version_from(&row)?;
+                if &stored != v {
+                    return Err(StoreError::Conflict(
+                        "service definition changed without a new version",
+                    ));
+                }
+            }
+            None => {
+                sqlx::query("INSERT INTO service_versions (service_id, version, service_toml, form_toml, documents_toml, process_toml, loaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                    .bind(&v.service_id)
+                    .bind(&v.version)
+                    .bind(&v.service_toml)
+                    .bind(&v.form_toml)
+                    .bind(&v.documents_toml)
+                    .bind(&v.process_toml)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn service_versions(&self) -> Result<Vec<ServiceVersion>> {
+        let rows = sqlx::query("SELECT * FROM service_versions ORDER BY service_id, loaded_at")
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter().map(service_version_from).collect()
     }
 
     async fn insert_session(&self, s: &Session) -> Result<()> {

@@ -4,6 +4,7 @@ CREATE TABLE authorities (
     id          TEXT PRIMARY KEY,
     name        TEXT NOT NULL,
     address     TEXT NOT NULL,
+    kind        TEXT NOT NULL,           -- building_authority | municipality
     state_code  TEXT NOT NULL,           -- Land, e.g. BW
     created_at  TEXT NOT NULL
 );
@@ -132,4 +133,16 @@ CREATE TABLE audit_head (
     id        INTEGER PRIMARY KEY CHECK (id = 1),
     seq       INTEGER NOT NULL,
     hash      TEXT NOT NULL
+);
+
+-- Every version of every service definition ever loaded, so a case runs under the version it started with.
+CREATE TABLE service_versions (
+    service_id     TEXT NOT NULL,
+    version        TEXT NOT NULL,
+    service_toml   TEXT NOT NULL,
+    form_toml      TEXT NOT NULL,
+    documents_toml TEXT NOT NULL,
+    process_toml   TEXT NOT NULL,
+    loaded_at      TEXT NOT NULL,
+    PRIMARY KEY (service_id, version)
 );

@@ -1,0 +1,237 @@
+//! Registration, login, sessions.
+
+use amtsweg_domain::Text;
+use amtsweg_domain::form::FieldError;
+use amtsweg_domain::policy::Role;
+use amtsweg_store::{Session, SessionKind, User};
+use time::Duration;
+use time::format_description::well_known::Rfc3339;
+use unicode_normalization::UnicodeNormalization;
+
+use super::{App, AppError, Principal, format_time};
+use crate::auth;
+
+pub struct NewAccount {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+    pub role: Role,
+    pub authority_id: Option<uuid::Uuid>,
+}
+
+/// A fresh login: the token goes into the cookie or the Authorization header, once.
+pub struct Login {
+    pub token: String,
+    pub csrf_token: String,
+    pub user: User,
+    pub expires_at: String,
+}
+
+fn field_error(field: &str, code: &str, de: &str, en: &str) -> FieldError {
+    FieldError {
+        field: field.into(),
+        code: code.into(),
+        message: Text::new(de, en),
+    }
+}
+
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+impl App {
+    /// Self-registration is open to applicants and architects; staff accounts are made by
+    /// an administrator (or the demo seed) with [`App::create_account`].
+    pub async fn register(&self, mut account: NewAccount) -> Result<User, AppError> {
+        if !account.role.is_applicant_side() {
+            return Err(AppError::Forbidden);
+        }
+        account.authority_id = None;
+        self.create_account(account, "self").await
+    }
+
+    pub async fn create_account(
+        &self,
+        account: NewAccount,
+        created_by: &str,
+    ) -> Result<User, AppError> {
+        let email = normalise_email(&account.email);
+        let display_name: String = account.display_name.trim().nfc().collect();
+        let mut errors = Vec::new();
+        let email_ok = email.len() <= 254
+            && email
+                .split_once('@')
+                .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.ends_with('.'))
+            && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+        if !email_ok {
+            errors.push(field_error(
+                "email",
+                "invalid_email",
+                "Bitte geben Sie eine gültige E-Mail-Adresse an.",
+                "Please enter a valid e-mail address.",
+            ));
+        }
+        if let Err(message) = auth::check_password_rules(&account.password) {
+            errors.push(FieldError {
+                field: "password".into(),
+                code: "weak_password".into(),
+                message,
+            });
+        }
+        if display_name.is_empty() || display_name.chars().count() > 200 {
+            errors.push(field_error(
+                "display_name",
+                "required",
+                "Bitte geben Sie Ihren Namen an.",
+                "Please enter your name.",
+            ));
+        } else if let Err((code, de, en)) = amtsweg_domain::form::check_name(
+            &display_name,
+            amtsweg_domain::din91379::NameDatatype::B,
+        ) {
+            errors.push(FieldError {
+                field: "display_name".into(),
+                code: code.into(),
+                message: Text::new(de, en),
+            });
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let password = account.password;
+        let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(AppError::Internal)?;
+        let user = User {
+            id: App::new_id(),
+            email,
+            display_name,
+            password_hash: hash,
+            role: account.role,
+            authority_id: account.authority_id,
+            created_at: self.now_text(),
+        };
+        let audit = self.audit(
+            created_by,
+            "account.created",
+            format!("user:{}", user.id),
+            serde_json::json!({ "role": user.role.code() }),
+        );
+        match self.store.insert_user(&user, audit).await {
+            Ok(()) => Ok(user),
+            Err(amtsweg_store::StoreError::Conflict(_)) => {
+                Err(AppError::Invalid(vec![field_error(
+                    "email",
+                    "email_taken",
+                    "Mit dieser E-Mail-Adresse gibt es schon ein Konto. Bitte melden Sie sich an.",
+                    "An account with this e-mail address exists. Please log in.",
+                )]))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Checks the password and opens a new session (a new token at every login).
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        kind: SessionKind,
+    ) -> Result<Login, AppError> {
+        let email = normalise_email(email);
+        let user = self.store.user_by_email(&email).await?;
+        let stored = user
+            .as_ref()
+            .map(|u| u.password_hash.clone())
+            .unwrap_or_else(|| auth::dummy_hash().to_string());
+        let password = password.to_string();
+        let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &stored))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let Some(user) = user.filter(|_| ok) else {
+            let audit = self.audit(
+                "anonymous",
+                "login.failed",
+                "login".into(),
+                serde_json::json!({}),
+            );
+            self.store.append_audit(vec![audit]).await?;
+            return Err(AppError::BadRequest {
+                code: "login_failed",
+                message: Text::new(
+                    "E-Mail-Adresse oder Passwort sind falsch.",
+                    "E-mail address or password is wrong.",
+                ),
+            });
+        };
+        let token = auth::random_token().map_err(|e| AppError::Internal(e.to_string()))?;
+        let csrf_token = auth::random_token().map_err(|e| AppError::Internal(e.to_string()))?;
+        let now = self.now();
+        let expires_at = format_time(now + Duration::hours(self.config.session_hours));
+        let session = Session {
+            token_hash: auth::token_hash(&token),
+            user_id: user.id,
+            kind,
+            csrf_token: csrf_token.clone(),
+            created_at: format_time(now),
+            expires_at: expires_at.clone(),
+        };
+        self.store.insert_session(&session).await?;
+        let audit = self.audit(
+            &user.id.to_string(),
+            "login",
+            format!("user:{}", user.id),
+            serde_json::json!({ "kind": kind.code() }),
+        );
+        self.store.append_audit(vec![audit]).await?;
+        Ok(Login {
+            token,
+            csrf_token,
+            user,
+            expires_at,
+        })
+    }
+
+    /// The user behind a session token, if the session is valid and of the expected kind.
+    pub async fn principal(
+        &self,
+        token: &str,
+        kind: SessionKind,
+    ) -> Result<Option<Principal>, AppError> {
+        let hash = auth::token_hash(token);
+        let Some(session) = self.store.session(&hash).await? else {
+            return Ok(None);
+        };
+        if session.kind != kind {
+            return Ok(None);
+        }
+        let expired = time::OffsetDateTime::parse(&session.expires_at, &Rfc3339)
+            .map(|t| t <= self.now())
+            .unwrap_or(true);
+        if expired {
+            self.store.delete_session(&hash).await?;
+            return Ok(None);
+        }
+        let Some(user) = self.store.user(session.user_id).await? else {
+            return Ok(None);
+        };
+        Ok(Some(Principal {
+            user,
+            session_token_hash: hash,
+            csrf_token: session.csrf_token,
+        }))
+    }
+
+    pub async fn logout(&self, who: &Principal) -> Result<(), AppError> {
+        self.store.delete_session(&who.session_token_hash).await?;
+        let audit = self.audit(
+            &who.user.id.to_string(),
+            "logout",
+            format!("user:{}", who.user.id),
+            serde_json::json!({}),
+        );
+        self.store.append_audit(vec![audit]).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,430 @@
+//! Cases: views for applicant and staff, the inbox, and every action on a case.
+
+use amtsweg_domain::Text;
+use amtsweg_domain::case::{self, Actor, Command, ConditionItem, Event, Side};
+use amtsweg_domain::policy::{Access, Resource};
+use amtsweg_domain::service::{ServiceDefinition, Transition};
+use amtsweg_store::{
+    Authority, CaseChange, CaseRecord, CaseSummary, Document, DocumentOrigin, EventRecord,
+    InboxQuery, Message, NewMessage,
+};
+use time::Date;
+use uuid::Uuid;
+
+use super::{App, AppError, DocumentDownload, Principal};
+
+/// What a person asks to do with a case, as it arrives from a page or the API.
+#[derive(Debug, Clone)]
+pub enum CaseAction {
+    TakeOver,
+    ConfirmComplete,
+    RequestDocuments {
+        defects: Vec<String>,
+        deadline: String,
+    },
+    /// Hands in the supplement documents uploaded since the request.
+    SupplyDocuments,
+    Approve {
+        conditions: Vec<ConditionItem>,
+    },
+    Refuse {
+        reasons: String,
+    },
+    IssueNotice,
+    Withdraw,
+}
+
+pub struct CaseView<'a> {
+    pub record: CaseRecord,
+    pub service: &'a ServiceDefinition,
+    pub authority: Authority,
+    /// For the applicant, internal steps are left out.
+    pub events: Vec<EventRecord>,
+    pub documents: Vec<Document>,
+    /// What the viewer may do now.
+    pub actions: Vec<&'a Transition>,
+    pub form: amtsweg_domain::form::FormData,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct InboxFilter {
+    pub state: Option<String>,
+    pub search: Option<String>,
+    pub page: u32,
+}
+
+pub const INBOX_PAGE_SIZE: u32 = 50;
+
+fn parse_date(text: &str) -> Result<Date, AppError> {
+    Date::parse(
+        text.trim(),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|_| {
+        AppError::Case(case::CaseError::Invalid {
+            field: "deadline",
+            message: Text::new(
+                "Bitte geben Sie die Frist als Datum an (JJJJ-MM-TT).",
+                "Please give the deadline as a date (YYYY-MM-DD).",
+            ),
+        })
+    })
+}
+
+fn german_date(date: Date) -> String {
+    date.format(time::macros::format_description!("[day].[month].[year]"))
+        .unwrap_or_default()
+}
+
+impl App {
+    pub(crate) fn service_of_case(
+        &self,
+        record: &CaseRecord,
+    ) -> Result<&ServiceDefinition, AppError> {
+        self.services
+            .get_version(&record.service_id, &record.service_version)
+            .ok_or_else(|| {
+                AppError::Internal(format!(
+                    "service {}@{} not loaded",
+                    record.service_id, record.service_version
+                ))
+            })
+    }
+
+    /// Loads a case the principal may access; otherwise "not found".
+    pub(crate) async fn load_case(
+        &self,
+        who: &Principal,
+        case_id: Uuid,
+        access: Access,
+    ) -> Result<CaseRecord, AppError> {
+        let record = self.store.case(case_id).await?.ok_or(AppError::NotFound)?;
+        let resource = Resource::Case {
+            applicant_id: record.applicant_id,
+            authority_id: record.authority_id,
+        };
+        self.authorize(who, access, resource, format!("case:{case_id}"))
+            .await?;
+        Ok(record)
+    }
+
+    pub async fn case_view(
+        &self,
+        who: &Principal,
+        case_id: Uuid,
+    ) -> Result<CaseView<'_>, AppError> {
+        let record = self.load_case(who, case_id, Access::Read).await?;
+        if who.user.role.is_staff() {
+            // every read of a case by staff is on record (personal data)
+            let audit = self.audit(
+                &who.user.id.to_string(),
+                "case.read",
+                format!("case:{case_id}"),
+                serde_json::json!({}),
+            );
+            self.store.append_audit(vec![audit]).await?;
+        }
+        let service = self.service_of_case(&record)?;
+        let authority = self
+            .store
+            .authority(record.authority_id)
+            .await?
+            .ok_or_else(|| AppError::Internal("authority missing".into()))?;
+        let applicant_view = who.user.role.is_applicant_side();
+        let events = self
+            .store
+            .events(case_id)
+            .await?
+            .into_iter()
+            .filter(|e| !applicant_view || e.event.visible_to_applicant())
+            .collect();
+        let documents = self.store.documents_of_case(case_id).await?;
+        let actions = service.process.actions_for(&record.state, who.user.role);
+        let form = serde_json::from_str(&record.form_json)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(CaseView {
+            record,
+            service,
+            authority,
+            events,
+            documents,
+            actions,
+            form,
+        })
+    }
+
+    pub async fn my_cases(&self, who: &Principal) -> Result<Vec<CaseSummary>, AppError> {
+        if !who.user.role.is_applicant_side() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(self.store.cases_of_applicant(who.user.id).await?)
+    }
+
+    /// The authority's cases, the nearest deadline first.
+    pub async fn inbox(
+        &self,
+        who: &Principal,
+        filter: InboxFilter,
+    ) -> Result<Vec<CaseSummary>, AppError> {
+        let Some(authority_id) = who.user.authority_id.filter(|_| who.user.role.is_staff()) else {
+            return Err(AppError::Forbidden);
+        };
+        self.authorize(
+            who,
+            Access::Read,
+            Resource::AuthorityInbox { authority_id },
+            format!("inbox:{authority_id}"),
+        )
+        .await?;
+        let search = filter
+            .search
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
+        if search.as_ref().is_some_and(|s| s.chars().count() > 200) {
+            return Err(AppError::bad_request(
+                "search_too_long",
+                "Der Suchbegriff ist zu lang.",
+                "The search term is too long.",
+            ));
+        }
+        let state = filter.state.filter(|s| !s.is_empty());
+        Ok(self
+            .store
+            .inbox(&InboxQuery {
+                authority_id,
+                state,
+                search,
+                limit: INBOX_PAGE_SIZE,
+                offset: filter.page.saturating_mul(INBOX_PAGE_SIZE),
+            })
+            .await?)
+    }
+
+    /// Takes an action on a case.
+    pub async fn act(
+        &self,
+        who: &Principal,
+        case_id: Uuid,
+        action: CaseAction,
+    ) -> Result<CaseRecord, AppError> {
+        let access = match action {
+            CaseAction::SupplyDocuments | CaseAction::Withdraw => Access::ApplicantWrite,
+            _ => Access::Process,
+        };
+        let record = self.load_case(who, case_id, access).await?;
+        let service = self.service_of_case(&record)?;
+        let now = self.now();
+        let today = crate::clock::german_today(now);
+        let mut promote = Vec::new();
+        let mut new_documents = Vec::new();
+        let command = match action {
+            CaseAction::TakeOver => Command::TakeOver,
+            CaseAction::ConfirmComplete => Command::ConfirmComplete,
+            CaseAction::RequestDocuments { defects, deadline } => Command::RequestDocuments {
+                defects,
+                deadline: parse_date(&deadline)?,
+            },
+            CaseAction::SupplyDocuments => {
+                promote = self
+                    .store
+                    .documents_of_case(case_id)
+                    .await?
+                    .into_iter()
+                    .filter(|d| d.origin == DocumentOrigin::PendingSupplement)
+                    .map(|d| d.id)
+                    .collect();
+                Command::SupplyDocuments {
+                    document_ids: promote.clone(),
+                }
+            }
+            CaseAction::Approve { conditions } => Command::Approve { conditions },
+            CaseAction::Refuse { reasons } => Command::Refuse { reasons },
+            CaseAction::IssueNotice => Command::IssueNotice {
+                notice_document_id: App::new_id(),
+            },
+            CaseAction::Withdraw => Command::Withdraw,
+        };
+        let actor = Actor {
+            user_id: who.user.id,
+            role: who.user.role,
+        };
+        let decided = case::decide(service, &record.case, actor, command, today)?;
+        let new_case = case::evolve(record.case.clone(), &decided.event, &decided.to_state);
+        let mut messages = Vec::new();
+        let applicant = record.applicant_id;
+        let message =
+            |kind: &str, subject: String, body: String, document_id: Option<Uuid>| NewMessage {
+                id: App::new_id(),
+                recipient_id: applicant,
+                kind: kind.into(),
+                subject,
+                body,
+                document_id,
+            };
+        match &decided.event {
+            Event::DocumentsRequested { defects, deadline } => {
+                let list: String = defects.iter().map(|d| format!("• {d}\n")).collect();
+                messages.push(message(
+                    "document_request",
+                    format!("Nachforderung von Unterlagen – {} / Documents requested", record.file_number),
+                    format!(
+                        "Ihr Antrag ist noch nicht vollständig. Bitte reichen Sie bis zum {} nach:\n{list}\nLaden Sie die Unterlagen auf der Seite des Vorgangs hoch und reichen Sie sie dort ein. Geht bis zum Ablauf der Frist nichts ein, kann der Antrag als zurückgenommen gelten.\n\nYour application is not complete yet. Please supply by {deadline}:\n{list}",
+                        german_date(*deadline)
+                    ),
+                    None,
+                ));
+            }
+            Event::MarkedComplete => messages.push(message(
+                "info",
+                format!("Unterlagen vollständig – {} / Documents complete", record.file_number),
+                "Ihre Unterlagen sind vollständig. Ihr Antrag wird nun inhaltlich geprüft.\n\nYour documents are complete. Your application is now being examined.".into(),
+                None,
+            )),
+            Event::Withdrawn => messages.push(message(
+                "info",
+                format!("Rücknahme bestätigt – {} / Withdrawal confirmed", record.file_number),
+                "Sie haben Ihren Antrag zurückgezogen. Der Vorgang ist damit beendet.\n\nYou have withdrawn your application. The case is closed.".into(),
+                None,
+            )),
+            Event::NoticeIssued { notice_document_id } => {
+                let document = self.make_notice(&record, service, &new_case, who, *notice_document_id).await?;
+                messages.push(message(
+                    "notice",
+                    format!("Bescheid zu Ihrem Antrag – {} / Notice on your application", record.file_number),
+                    "Der Bescheid zu Ihrem Antrag liegt zum Abruf bereit. Er gilt am Tag nach dem Abruf als bekannt gegeben (§ 41 Abs. 2a VwVfG).\n\nThe notice on your application is ready for retrieval. It is deemed notified on the day after retrieval.".into(),
+                    Some(document.id),
+                ));
+                new_documents.push(document);
+            }
+            _ => {}
+        }
+        let next_deadline = new_case
+            .open_request
+            .as_ref()
+            .map(|r| r.deadline.to_string());
+        let audit = self.audit(
+            &who.user.id.to_string(),
+            &format!("case.{}", decided.event.code()),
+            format!("case:{case_id}"),
+            serde_json::json!({ "from": record.state, "to": decided.to_state, "version": record.version + 1 }),
+        );
+        let change = CaseChange {
+            case_id,
+            expected_version: record.version,
+            case: new_case,
+            next_deadline,
+            event: decided.event,
+            actor_id: who.user.id,
+            at: super::format_time(now),
+            audit: vec![audit],
+            messages,
+            new_documents,
+            promote_documents: promote,
+        };
+        self.store.commit_change(change).await?;
+        self.store.case(case_id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// The applicant opens the notice. The first retrieval is recorded: the notice is deemed
+    /// notified the day after (§41(2a) VwVfG).
+    pub async fn retrieve_notice(
+        &self,
+        who: &Principal,
+        case_id: Uuid,
+    ) -> Result<DocumentDownload, AppError> {
+        let record = self.load_case(who, case_id, Access::Read).await?;
+        let document_id = record.case.notice_document_id.ok_or(AppError::NotFound)?;
+        let document = self
+            .store
+            .document(document_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if who.user.role.is_applicant_side() {
+            let already = self
+                .store
+                .events(case_id)
+                .await?
+                .iter()
+                .any(|e| e.event == Event::NoticeRetrieved);
+            if !already {
+                let audit = self.audit(
+                    &who.user.id.to_string(),
+                    "case.notice_retrieved",
+                    format!("case:{case_id}"),
+                    serde_json::json!({ "document": document_id.to_string() }),
+                );
+                let change = CaseChange {
+                    case_id,
+                    expected_version: record.version,
+                    case: record.case.clone(),
+                    next_deadline: record.next_deadline.clone(),
+                    event: Event::NoticeRetrieved,
+                    actor_id: who.user.id,
+                    at: self.now_text(),
+                    audit: vec![audit],
+                    messages: vec![],
+                    new_documents: vec![],
+                    promote_documents: vec![],
+                };
+                match self.store.commit_change(change).await {
+                    // a retrieval in parallel was first: that one is on record
+                    Ok(()) | Err(amtsweg_store::StoreError::Conflict(_)) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        } else {
+            let audit = self.audit(
+                &who.user.id.to_string(),
+                "document.read",
+                format!("document:{document_id}"),
+                serde_json::json!({ "case": case_id.to_string() }),
+            );
+            self.store.append_audit(vec![audit]).await?;
+        }
+        let file = self.blobs.open_blob(&document.sha256).await?;
+        Ok(DocumentDownload { document, file })
+    }
+
+    /// When the applicant first retrieved the notice, if they did.
+    pub fn notice_retrieved_at(view: &CaseView<'_>) -> Option<String> {
+        view.events
+            .iter()
+            .find(|e| e.event == Event::NoticeRetrieved)
+            .map(|e| e.at.clone())
+    }
+
+    pub async fn mailbox(&self, who: &Principal) -> Result<Vec<Message>, AppError> {
+        Ok(self.store.messages(who.user.id).await?)
+    }
+
+    pub async fn read_message(
+        &self,
+        who: &Principal,
+        message_id: Uuid,
+    ) -> Result<Message, AppError> {
+        let message = self
+            .store
+            .message(message_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.authorize(
+            who,
+            Access::Read,
+            Resource::MailboxMessage {
+                recipient_id: message.recipient_id,
+            },
+            format!("message:{message_id}"),
+        )
+        .await?;
+        if message.read_at.is_none() {
+            self.store
+                .mark_message_read(message_id, &self.now_text())
+                .await?;
+        }
+        Ok(message)
+    }
+
+    pub fn side_of(action: &Transition) -> Side {
+        action.action.side()
+    }
+}

@@ -1,0 +1,205 @@
+//! Documents: uploads (streamed, sniffed, size-limited) and authorised downloads.
+
+use amtsweg_domain::Text;
+use amtsweg_domain::form;
+use amtsweg_domain::policy::Access;
+use amtsweg_store::{Document, DocumentOrigin};
+use bytes::Bytes;
+use futures_util::Stream;
+use uuid::Uuid;
+
+use super::drafts::already_submitted;
+use super::{App, AppError, Principal};
+
+/// An upload as it arrives: the type of document, the name the user's file had, and the bytes.
+pub struct UploadSource<S> {
+    pub document_type: String,
+    pub file_name: String,
+    pub body: S,
+}
+
+pub struct DocumentDownload {
+    pub document: Document,
+    pub file: tokio::fs::File,
+}
+
+fn unknown_type(id: &str) -> AppError {
+    AppError::bad_request(
+        "unknown_document_type",
+        format!("Die Unterlagenart „{id}“ gibt es für diesen Antrag nicht."),
+        format!("There is no document type '{id}' for this application."),
+    )
+}
+
+impl App {
+    async fn store_upload<S, E>(
+        &self,
+        accept: &[String],
+        body: S,
+    ) -> Result<(amtsweg_store::blob::StoredBlob, &'static str), AppError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Unpin,
+        E: std::fmt::Display,
+    {
+        let accept = accept.to_vec();
+        let check = move |head: &[u8]| match form::sniff(head) {
+            Some(kind) if accept.iter().any(|a| a == kind) => Ok(()),
+            other => Err(other),
+        };
+        let blob = self
+            .blobs
+            .put_stream(body, self.config.max_upload_bytes(), &check)
+            .await?;
+        let kind = form::sniff(&blob.head).ok_or(AppError::UnsupportedMedia {
+            message: Text::new("Unbekannter Dateityp.", "Unknown file type."),
+        })?;
+        Ok((blob, kind))
+    }
+
+    pub async fn upload_draft_document<S, E>(
+        &self,
+        who: &Principal,
+        draft_id: Uuid,
+        upload: UploadSource<S>,
+    ) -> Result<Document, AppError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Unpin,
+        E: std::fmt::Display,
+    {
+        let draft = self
+            .load_draft(who, draft_id, Access::ApplicantWrite)
+            .await?;
+        if draft.case_id.is_some() {
+            return Err(already_submitted());
+        }
+        let service = self.service_of_draft(&draft)?;
+        let doc_type = service
+            .document_type(&upload.document_type)
+            .ok_or_else(|| unknown_type(&upload.document_type))?;
+        let (blob, content_type) = self.store_upload(&doc_type.accept, upload.body).await?;
+        let document = Document {
+            id: App::new_id(),
+            draft_id: Some(draft_id),
+            case_id: None,
+            document_type: doc_type.id.clone(),
+            file_name: form::clean_file_name(&upload.file_name),
+            content_type: content_type.to_string(),
+            size_bytes: blob.size as i64,
+            sha256: blob.sha256,
+            uploaded_by: who.user.id,
+            uploaded_at: self.now_text(),
+            origin: DocumentOrigin::Application,
+        };
+        let audit = self.audit(&who.user.id.to_string(), "document.uploaded", format!("document:{}", document.id), serde_json::json!({ "draft": draft_id.to_string(), "sha256": document.sha256, "size": document.size_bytes }));
+        self.store
+            .insert_document(&document, audit)
+            .await
+            .map_err(|e| match e {
+                amtsweg_store::StoreError::Conflict(_) => already_submitted(),
+                other => other.into(),
+            })?;
+        Ok(document)
+    }
+
+    pub async fn delete_draft_document(
+        &self,
+        who: &Principal,
+        draft_id: Uuid,
+        document_id: Uuid,
+    ) -> Result<(), AppError> {
+        self.load_draft(who, draft_id, Access::ApplicantWrite)
+            .await?;
+        let audit = self.audit(
+            &who.user.id.to_string(),
+            "document.deleted",
+            format!("document:{document_id}"),
+            serde_json::json!({ "draft": draft_id.to_string() }),
+        );
+        Ok(self
+            .store
+            .delete_draft_document(draft_id, document_id, audit)
+            .await?)
+    }
+
+    /// A document uploaded in answer to a document request; it joins the case file when the
+    /// applicant hands in the supplement.
+    pub async fn upload_supplement<S, E>(
+        &self,
+        who: &Principal,
+        case_id: Uuid,
+        upload: UploadSource<S>,
+    ) -> Result<Document, AppError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Unpin,
+        E: std::fmt::Display,
+    {
+        let record = self.load_case(who, case_id, Access::ApplicantWrite).await?;
+        if record.case.open_request.is_none() {
+            return Err(AppError::Conflict {
+                code: "no_open_request",
+                message: Text::new(
+                    "Zu diesem Vorgang sind keine Unterlagen nachgefordert.",
+                    "No documents are requested for this case.",
+                ),
+            });
+        }
+        let service = self.service_of_case(&record)?;
+        let doc_type = service
+            .document_type(&upload.document_type)
+            .ok_or_else(|| unknown_type(&upload.document_type))?;
+        let (blob, content_type) = self.store_upload(&doc_type.accept, upload.body).await?;
+        let document = Document {
+            id: App::new_id(),
+            draft_id: None,
+            case_id: Some(case_id),
+            document_type: doc_type.id.clone(),
+            file_name: form::clean_file_name(&upload.file_name),
+            content_type: content_type.to_string(),
+            size_bytes: blob.size as i64,
+            sha256: blob.sha256,
+            uploaded_by: who.user.id,
+            uploaded_at: self.now_text(),
+            origin: DocumentOrigin::PendingSupplement,
+        };
+        let audit = self.audit(&who.user.id.to_string(), "document.uploaded", format!("document:{}", document.id), serde_json::json!({ "case": case_id.to_string(), "sha256": document.sha256, "size": document.size_bytes }));
+        self.store.insert_document(&document, audit).await?;
+        Ok(document)
+    }
+
+    /// Opens a document for download if the principal may see it. Staff downloads are audited.
+    pub async fn download_document(
+        &self,
+        who: &Principal,
+        document_id: Uuid,
+    ) -> Result<DocumentDownload, AppError> {
+        let document = self
+            .store
+            .document(document_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        match (document.case_id, document.draft_id) {
+            (Some(case_id), _) => {
+                let record = self.load_case(who, case_id, Access::Read).await?;
+                // the notice is opened through the retrieval, which records when it reached the applicant
+                if document.origin == DocumentOrigin::Notice && who.user.role.is_applicant_side() {
+                    return self.retrieve_notice(who, record.id).await;
+                }
+                if who.user.role.is_staff() {
+                    let audit = self.audit(
+                        &who.user.id.to_string(),
+                        "document.read",
+                        format!("document:{document_id}"),
+                        serde_json::json!({ "case": case_id.to_string() }),
+                    );
+                    self.store.append_audit(vec![audit]).await?;
+                }
+            }
+            (None, Some(draft_id)) => {
+                self.load_draft(who, draft_id, Access::Read).await?;
+            }
+            (None, None) => return Err(AppError::NotFound),
+        }
+        let file = self.blobs.open_blob(&document.sha256).await?;
+        Ok(DocumentDownload { document, file })
+    }
+}

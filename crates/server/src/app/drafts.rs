@@ -1,0 +1,264 @@
+//! Drafts: create, save step by step, and submit as a case.
+
+use amtsweg_domain::Text;
+use amtsweg_domain::case::Case;
+use amtsweg_domain::form::{self, FormData, Mode};
+use amtsweg_domain::policy::{Access, Resource};
+use amtsweg_domain::service::{self, DocumentType, ServiceDefinition};
+use amtsweg_store::{AuthorityKind, Document, Draft, NewMessage, Submission, SubmitOutcome};
+use unicode_normalization::UnicodeNormalization;
+use uuid::Uuid;
+
+use super::{App, AppError, Principal};
+
+pub struct DraftView<'a> {
+    pub draft: Draft,
+    pub service: &'a ServiceDefinition,
+    pub form: FormData,
+    pub documents: Vec<Document>,
+    pub missing_documents: Vec<&'a DocumentType>,
+}
+
+pub struct SubmitResult {
+    pub case: amtsweg_store::CaseRecord,
+    /// False when this was a repeat of an earlier submission.
+    pub created: bool,
+}
+
+fn parse_form(json: &str) -> Result<FormData, AppError> {
+    serde_json::from_str(json).map_err(|e| AppError::Internal(format!("stored form: {e}")))
+}
+
+impl App {
+    pub(crate) fn service_of_draft(&self, draft: &Draft) -> Result<&ServiceDefinition, AppError> {
+        self.services
+            .get_version(&draft.service_id, &draft.service_version)
+            .ok_or_else(|| {
+                AppError::Internal(format!(
+                    "service {}@{} not loaded",
+                    draft.service_id, draft.service_version
+                ))
+            })
+    }
+
+    /// Loads a draft the principal may see; everything else is "not found".
+    pub(crate) async fn load_draft(
+        &self,
+        who: &Principal,
+        draft_id: Uuid,
+        access: Access,
+    ) -> Result<Draft, AppError> {
+        let draft = self
+            .store
+            .draft(draft_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.authorize(
+            who,
+            access,
+            Resource::Draft {
+                owner_id: draft.owner_id,
+            },
+            format!("draft:{draft_id}"),
+        )
+        .await?;
+        Ok(draft)
+    }
+
+    pub async fn create_draft(&self, who: &Principal, service_id: &str) -> Result<Draft, AppError> {
+        if !who.user.role.is_applicant_side() {
+            return Err(AppError::Forbidden);
+        }
+        let service = self.services.get(service_id).ok_or(AppError::NotFound)?;
+        // Jurisdiction: the building authority of the platform. With several, the site's
+        // municipality would choose it; that needs the Regionalschlüssel mapping (later).
+        let authority = self
+            .store
+            .authorities()
+            .await?
+            .into_iter()
+            .find(|a| a.kind == AuthorityKind::BuildingAuthority)
+            .ok_or_else(|| AppError::Internal("no building authority configured".into()))?;
+        let now = self.now_text();
+        let draft = Draft {
+            id: App::new_id(),
+            owner_id: who.user.id,
+            authority_id: authority.id,
+            service_id: service.id.clone(),
+            service_version: service.version.clone(),
+            form_json: "{}".into(),
+            created_at: now.clone(),
+            updated_at: now,
+            case_id: None,
+        };
+        self.store.insert_draft(&draft).await?;
+        Ok(draft)
+    }
+
+    pub async fn drafts(&self, who: &Principal) -> Result<Vec<Draft>, AppError> {
+        Ok(self.store.drafts_of(who.user.id).await?)
+    }
+
+    pub async fn draft_view(
+        &self,
+        who: &Principal,
+        draft_id: Uuid,
+    ) -> Result<DraftView<'_>, AppError> {
+        let draft = self.load_draft(who, draft_id, Access::Read).await?;
+        let service = self.service_of_draft(&draft)?;
+        let form = parse_form(&draft.form_json)?;
+        let documents = self.store.documents_of_draft(draft_id).await?;
+        let present: Vec<&str> = documents.iter().map(|d| d.document_type.as_str()).collect();
+        let missing_documents = form::missing_documents(service, &form, &present);
+        Ok(DraftView {
+            draft,
+            service,
+            form,
+            documents,
+            missing_documents,
+        })
+    }
+
+    /// Saves values into the draft: the given fields replace the stored ones (an empty value
+    /// clears a field). What is there must be well-formed; nothing is required yet.
+    pub async fn save_draft(
+        &self,
+        who: &Principal,
+        draft_id: Uuid,
+        values: FormData,
+    ) -> Result<FormData, AppError> {
+        let draft = self
+            .load_draft(who, draft_id, Access::ApplicantWrite)
+            .await?;
+        if draft.case_id.is_some() {
+            return Err(already_submitted());
+        }
+        let service = self.service_of_draft(&draft)?;
+        let mut merged = parse_form(&draft.form_json)?;
+        for (key, value) in values {
+            // one canonical form of every letter, so "é" typed on any system is the same "é"
+            let value: String = value.nfc().collect();
+            if value.trim().is_empty() {
+                merged.remove(&key);
+            } else {
+                merged.insert(key, value);
+            }
+        }
+        form::validate(service, &merged, Mode::Draft).map_err(AppError::Invalid)?;
+        let json = serde_json::to_string(&merged).map_err(|e| AppError::Internal(e.to_string()))?;
+        self.store
+            .update_draft_form(draft_id, &json, &self.now_text())
+            .await?;
+        Ok(merged)
+    }
+
+    /// Submits the draft. Repeating it (double click, retry with the same key) returns the
+    /// case made the first time.
+    pub async fn submit(
+        &self,
+        who: &Principal,
+        draft_id: Uuid,
+        idempotency_key: Option<String>,
+    ) -> Result<SubmitResult, AppError> {
+        if let Some(key) = &idempotency_key {
+            if key.is_empty() || key.len() > 200 || !key.chars().all(|c| c.is_ascii_graphic()) {
+                return Err(AppError::bad_request(
+                    "invalid_idempotency_key",
+                    "Ungültiger Idempotency-Key.",
+                    "Invalid Idempotency-Key.",
+                ));
+            }
+        }
+        let draft = self
+            .load_draft(who, draft_id, Access::ApplicantWrite)
+            .await?;
+        if let Some(case_id) = draft.case_id {
+            let case = self.store.case(case_id).await?.ok_or(AppError::NotFound)?;
+            return Ok(SubmitResult {
+                case,
+                created: false,
+            });
+        }
+        let view = self.draft_view(who, draft_id).await?;
+        let clean =
+            form::validate(view.service, &view.form, Mode::Submit).map_err(AppError::Invalid)?;
+        if !view.missing_documents.is_empty() {
+            let errors = view
+                .missing_documents
+                .iter()
+                .map(|d| form::FieldError {
+                    field: format!("document:{}", d.id),
+                    code: "document_missing".into(),
+                    message: Text::new(
+                        format!("Bitte laden Sie „{}“ hoch.", d.label.de),
+                        format!("Please upload '{}'.", d.label.en),
+                    ),
+                })
+                .collect();
+            return Err(AppError::Invalid(errors));
+        }
+        let service = view.service;
+        let now = self.now();
+        let at = super::format_time(now);
+        let case_id = App::new_id();
+        let applicant_name = service::render_template(&service.case_summary.applicant_name, &clean);
+        let site_address =
+            service::render_template(&service.case_summary.site, &clean).replace('\n', ", ");
+        let submission = Submission {
+            case_id,
+            draft_id,
+            authority_id: draft.authority_id,
+            service_id: service.id.clone(),
+            service_version: service.version.clone(),
+            file_number_prefix: service.file_number_prefix.clone(),
+            year: crate::clock::german_today(now).year(),
+            applicant_id: who.user.id,
+            idempotency_key,
+            applicant_name,
+            site_address,
+            case: Case::new(service, who.user.id),
+            form_json: serde_json::to_string(&clean).map_err(|e| AppError::Internal(e.to_string()))?,
+            at: at.clone(),
+            receipt: NewMessage {
+                id: App::new_id(),
+                recipient_id: who.user.id,
+                kind: "receipt".into(),
+                subject: format!("Eingangsbestätigung – Aktenzeichen {{file_number}} / Receipt – file number {{file_number}}"),
+                body: format!(
+                    "Ihr Antrag „{}“ ist am {} eingegangen. Aktenzeichen: {{file_number}}.\n\nYour application '{}' was received on {}. File number: {{file_number}}.",
+                    service.name.de,
+                    crate::clock::german_time(now).format(time::macros::format_description!("[day].[month].[year] um [hour]:[minute] Uhr")).unwrap_or_default(),
+                    service.name.en,
+                    at
+                ),
+                document_id: None,
+            },
+            audit: self.audit(&who.user.id.to_string(), "case.submitted", format!("case:{case_id}"), serde_json::json!({ "file_number": "{file_number}", "draft": draft_id.to_string() })),
+        };
+        match self.store.submit(submission).await? {
+            SubmitOutcome::Created(case) => Ok(SubmitResult {
+                case,
+                created: true,
+            }),
+            SubmitOutcome::AlreadySubmitted(case) => {
+                if case.applicant_id != who.user.id {
+                    return Err(AppError::NotFound);
+                }
+                Ok(SubmitResult {
+                    case,
+                    created: false,
+                })
+            }
+        }
+    }
+}
+
+pub(crate) fn already_submitted() -> AppError {
+    AppError::Conflict {
+        code: "draft_submitted",
+        message: Text::new(
+            "Dieser Antrag ist bereits eingereicht und kann nicht mehr geändert werden.",
+            "This application has been submitted and can no longer be changed.",
+        ),
+    }
+}

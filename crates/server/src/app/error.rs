@@ -1,0 +1,172 @@
+//! Errors of the use cases, each with an HTTP status, a stable machine code and a message
+//! for people (German first). The edges map them once: pages and problem details.
+
+use amtsweg_domain::Text;
+use amtsweg_domain::case::CaseError;
+use amtsweg_domain::form::FieldError;
+use amtsweg_store::StoreError;
+use amtsweg_store::blob::BlobError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("not logged in")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("invalid form")]
+    Invalid(Vec<FieldError>),
+    #[error("case rule: {0}")]
+    Case(#[from] CaseError),
+    #[error("conflict: {code}")]
+    Conflict { code: &'static str, message: Text },
+    #[error("bad request: {code}")]
+    BadRequest { code: &'static str, message: Text },
+    #[error("too large")]
+    TooLarge { limit: u64 },
+    #[error("unsupported media type")]
+    UnsupportedMedia { message: Text },
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict(what) => AppError::Conflict {
+                code: "conflict",
+                message: Text::new(
+                    format!(
+                        "Der Vorgang wurde inzwischen geändert. Bitte laden Sie die Seite neu und versuchen Sie es erneut. ({what})"
+                    ),
+                    format!(
+                        "The record was changed meanwhile. Please reload and try again. ({what})"
+                    ),
+                ),
+            },
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<BlobError> for AppError {
+    fn from(e: BlobError) -> Self {
+        match e {
+            BlobError::TooLarge { limit } => AppError::TooLarge { limit },
+            BlobError::Empty => AppError::BadRequest {
+                code: "empty_file",
+                message: Text::new("Die Datei ist leer.", "The file is empty."),
+            },
+            BlobError::Rejected { sniffed } => AppError::UnsupportedMedia {
+                message: match sniffed {
+                    Some(kind) => Text::new(
+                        format!(
+                            "Dateien dieser Art ({kind}) sind für diese Unterlage nicht zugelassen."
+                        ),
+                        format!("Files of this kind ({kind}) are not accepted for this document."),
+                    ),
+                    None => Text::new(
+                        "Die Datei ist weder PDF noch PNG, JPEG oder TIFF (geprüft am Inhalt, nicht am Dateinamen).",
+                        "The file is neither PDF nor PNG, JPEG or TIFF (checked by its content, not its name).",
+                    ),
+                },
+            },
+            BlobError::Upload(m) => AppError::BadRequest {
+                code: "upload_interrupted",
+                message: Text::new(
+                    format!("Die Übertragung ist abgebrochen: {m}"),
+                    format!("The upload was interrupted: {m}"),
+                ),
+            },
+            BlobError::Io(e) => AppError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl AppError {
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::Invalid(_) => 422,
+            AppError::Case(CaseError::Invalid { .. }) => 422,
+            AppError::Case(CaseError::RoleMayNot { .. }) => 403,
+            AppError::Case(_) => 409,
+            AppError::Conflict { .. } => 409,
+            AppError::BadRequest { .. } => 400,
+            AppError::TooLarge { .. } => 413,
+            AppError::UnsupportedMedia { .. } => 415,
+            AppError::Internal(_) => 500,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "not_found",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::Invalid(_) => "validation_failed",
+            AppError::Case(e) => e.code(),
+            AppError::Conflict { code, .. } | AppError::BadRequest { code, .. } => code,
+            AppError::TooLarge { .. } => "payload_too_large",
+            AppError::UnsupportedMedia { .. } => "unsupported_media_type",
+            AppError::Internal(_) => "internal_error",
+        }
+    }
+
+    pub fn message(&self) -> Text {
+        match self {
+            AppError::NotFound => Text::new("Nicht gefunden.", "Not found."),
+            AppError::Unauthenticated => Text::new("Bitte melden Sie sich an.", "Please log in."),
+            AppError::Forbidden => Text::new(
+                "Dafür fehlt Ihnen die Berechtigung.",
+                "You are not allowed to do this.",
+            ),
+            AppError::Invalid(errors) => Text::new(
+                format!(
+                    "Bitte prüfen Sie Ihre Angaben: {} Feld(er) sind nicht in Ordnung.",
+                    errors.len()
+                ),
+                format!(
+                    "Please check your entries: {} field(s) are not right.",
+                    errors.len()
+                ),
+            ),
+            AppError::Case(e) => e.message(),
+            AppError::Conflict { message, .. }
+            | AppError::BadRequest { message, .. }
+            | AppError::UnsupportedMedia { message } => message.clone(),
+            AppError::TooLarge { limit } => Text::new(
+                format!(
+                    "Die Datei ist zu groß. Erlaubt sind höchstens {} MiB.",
+                    limit / (1024 * 1024)
+                ),
+                format!(
+                    "The file is too large. At most {} MiB are allowed.",
+                    limit / (1024 * 1024)
+                ),
+            ),
+            AppError::Internal(_) => Text::new(
+                "Ein interner Fehler ist aufgetreten. Ihre Daten sind nicht verloren; bitte versuchen Sie es später erneut.",
+                "An internal error occurred. Your data is not lost; please try again later.",
+            ),
+        }
+    }
+
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            AppError::Invalid(errors) => errors,
+            _ => &[],
+        }
+    }
+
+    pub fn bad_request(code: &'static str, de: impl Into<String>, en: impl Into<String>) -> Self {
+        AppError::BadRequest {
+            code,
+            message: Text::new(de, en),
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! Application services: one method per use case. Each loads what it needs, asks the domain,
+//! and stores state, event and audit entries in one transaction of the store.
+
+mod accounts;
+mod cases;
+mod documents;
+mod drafts;
+mod error;
+mod notice;
+
+use std::sync::Arc;
+
+use amtsweg_domain::audit::AuditContent;
+use amtsweg_domain::policy::{self, Access, Resource, Subject};
+use amtsweg_store::blob::BlobStore;
+use amtsweg_store::{Store, User};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use uuid::Uuid;
+
+pub use accounts::{Login, NewAccount};
+pub use cases::{CaseAction, CaseView, InboxFilter};
+pub use documents::{DocumentDownload, UploadSource};
+pub use drafts::{DraftView, SubmitResult};
+pub use error::AppError;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::services::Services;
+
+/// A logged-in user, as every use case receives them.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user: User,
+    pub session_token_hash: String,
+    pub csrf_token: String,
+}
+
+impl Principal {
+    pub fn subject(&self) -> Subject {
+        Subject {
+            user_id: self.user.id,
+            role: self.user.role,
+            authority_id: self.user.authority_id,
+        }
+    }
+}
+
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub blobs: BlobStore,
+    pub services: Services,
+    pub clock: Arc<dyn Clock>,
+    pub config: Config,
+}
+
+pub fn format_time(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+impl App {
+    pub fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+
+    pub fn now_text(&self) -> String {
+        format_time(self.now())
+    }
+
+    pub(crate) fn audit(
+        &self,
+        actor: &str,
+        action: &str,
+        object: String,
+        detail: serde_json::Value,
+    ) -> AuditContent {
+        AuditContent {
+            at: self.now_text(),
+            actor: actor.to_string(),
+            action: action.to_string(),
+            object,
+            detail: detail.to_string(),
+        }
+    }
+
+    /// Asks the policy; a denial is logged and audited, and the caller sees "not found" so
+    /// that foreign ids cannot even be confirmed to exist.
+    pub(crate) async fn authorize(
+        &self,
+        who: &Principal,
+        access: Access,
+        resource: Resource,
+        object: String,
+    ) -> Result<(), AppError> {
+        match policy::authorize(&who.subject(), access, resource) {
+            Ok(()) => Ok(()),
+            Err(denial) => {
+                tracing::warn!(user = %who.user.id, %object, reason = denial.reason, "access denied");
+                let entry = self.audit(
+                    &who.user.id.to_string(),
+                    "access.denied",
+                    object,
+                    serde_json::json!({ "reason": denial.reason, "access": format!("{access:?}") }),
+                );
+                self.store.append_audit(vec![entry]).await?;
+                Err(AppError::NotFound)
+            }
+        }
+    }
+
+    pub fn new_id() -> Uuid {
+        Uuid::now_v7()
+    }
+}

@@ -1,0 +1,134 @@
+//! Opening the application: store, blob store, service definitions; and the demo data.
+
+use std::sync::Arc;
+
+use amtsweg_domain::policy::Role;
+use amtsweg_store::blob::BlobStore;
+use amtsweg_store::sqlite::SqliteStore;
+use amtsweg_store::{Authority, AuthorityKind, Store};
+
+use crate::app::{App, NewAccount};
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::services::{self, Services};
+
+/// Opens everything the application needs under the configured data folder.
+pub async fn open(config: Config, clock: Arc<dyn Clock>) -> Result<Arc<App>, String> {
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| format!("data folder {}: {e}", config.data_dir.display()))?;
+    let current = services::read_folder(&config.services_dir)?;
+    let store = SqliteStore::open(&config.data_dir.join("amtsweg.db"))
+        .await
+        .map_err(|e| format!("database: {e}"))?;
+    let blobs = BlobStore::open(&config.data_dir.join("documents"))
+        .await
+        .map_err(|e| format!("document folder: {e}"))?;
+    let at = crate::app::format_time(clock.now());
+    for version in &current {
+        store
+            .register_service_version(version, &at)
+            .await
+            .map_err(|e| format!("service {}@{}: {e}", version.service_id, version.version))?;
+    }
+    let recorded = store.service_versions().await.map_err(|e| e.to_string())?;
+    let services = Services::new(&current, &recorded)?;
+    Ok(Arc::new(App {
+        store: Arc::new(store),
+        blobs,
+        services,
+        clock,
+        config,
+    }))
+}
+
+/// The password of every demo account (printed at start; demo only).
+pub const DEMO_PASSWORD: &str = "Demo-Passwort-2026";
+
+pub struct DemoLogin {
+    pub email: &'static str,
+    pub role: Role,
+}
+
+pub const DEMO_LOGINS: [DemoLogin; 6] = [
+    DemoLogin {
+        email: "antragsteller@demo.amtsweg.de",
+        role: Role::Applicant,
+    },
+    DemoLogin {
+        email: "architektin@demo.amtsweg.de",
+        role: Role::Architect,
+    },
+    DemoLogin {
+        email: "sachbearbeitung@demo.amtsweg.de",
+        role: Role::Caseworker,
+    },
+    DemoLogin {
+        email: "sachbearbeitung2@demo.amtsweg.de",
+        role: Role::Caseworker,
+    },
+    DemoLogin {
+        email: "sachgebietsleitung@demo.amtsweg.de",
+        role: Role::HeadOfUnit,
+    },
+    DemoLogin {
+        email: "admin@demo.amtsweg.de",
+        role: Role::Admin,
+    },
+];
+
+/// Seeds a building authority, a municipality and one account per role, once.
+pub async fn seed_demo(app: &App) -> Result<(), String> {
+    let existing = app.store.authorities().await.map_err(|e| e.to_string())?;
+    if existing
+        .iter()
+        .any(|a| a.kind == AuthorityKind::BuildingAuthority)
+    {
+        return Ok(());
+    }
+    let at = app.now_text();
+    let authority = Authority {
+        id: App::new_id(),
+        name: "Landratsamt Musterkreis – Untere Bauaufsichtsbehörde".into(),
+        address: "Am Schlossplatz 1\n70173 Musterstadt".into(),
+        kind: AuthorityKind::BuildingAuthority,
+        state_code: "BW".into(),
+        created_at: at.clone(),
+    };
+    let municipality = Authority {
+        id: App::new_id(),
+        name: "Gemeinde Musterdorf".into(),
+        address: "Rathausplatz 3\n70599 Musterdorf".into(),
+        kind: AuthorityKind::Municipality,
+        state_code: "BW".into(),
+        created_at: at,
+    };
+    app.store
+        .insert_authority(&authority)
+        .await
+        .map_err(|e| e.to_string())?;
+    app.store
+        .insert_authority(&municipality)
+        .await
+        .map_err(|e| e.to_string())?;
+    let names = [
+        "Zoë Dvořák",
+        "Łucja Nguyễn",
+        "Jürgen Schäfer",
+        "Ayşe Öztürk",
+        "Erika Mustermann",
+        "Max Admin",
+    ];
+    for (login, name) in DEMO_LOGINS.iter().zip(names) {
+        let account = NewAccount {
+            email: login.email.into(),
+            password: DEMO_PASSWORD.into(),
+            display_name: name.into(),
+            role: login.role,
+            authority_id: (!login.role.is_applicant_side()).then_some(authority.id),
+        };
+        app.create_account(account, "demo")
+            .await
+            .map_err(|e| format!("{}: {e}", login.email))?;
+    }
+    Ok(())
+}

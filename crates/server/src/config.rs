@@ -1,0 +1,104 @@
+//! Configuration: a TOML file, overridden by command-line flags; validated at start.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: String,
+    /// Folder for the database file and the documents.
+    pub data_dir: PathBuf,
+    /// Folder with the service definitions.
+    pub services_dir: PathBuf,
+    /// Largest accepted document, in MiB.
+    pub max_upload_mib: u64,
+    /// Lifetime of a login, in hours.
+    pub session_hours: i64,
+    /// Public address (`https://…` makes session cookies `Secure`).
+    pub public_url: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./amtsweg-data"),
+            services_dir: PathBuf::from("./services"),
+            max_upload_mib: 100,
+            session_hours: 8,
+            public_url: "http://127.0.0.1:8080".into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration file {path}: {message}")]
+    File { path: String, message: String },
+    #[error("configuration: {field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+}
+
+impl Config {
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::File {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        toml::from_str(&text).map_err(|e| ConfigError::File {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Checks the values and returns the listen address.
+    pub fn validate(&self) -> Result<SocketAddr, ConfigError> {
+        let addr = self
+            .listen
+            .parse::<SocketAddr>()
+            .map_err(|_| ConfigError::Invalid {
+                field: "listen",
+                message: format!("'{}' is not an address like 127.0.0.1:8080", self.listen),
+            })?;
+        if self.max_upload_mib == 0 || self.max_upload_mib > 10 * 1024 {
+            return Err(ConfigError::Invalid {
+                field: "max_upload_mib",
+                message: "must be between 1 and 10240".into(),
+            });
+        }
+        if !(1..=24 * 30).contains(&self.session_hours) {
+            return Err(ConfigError::Invalid {
+                field: "session_hours",
+                message: "must be between 1 and 720".into(),
+            });
+        }
+        if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
+            return Err(ConfigError::Invalid {
+                field: "public_url",
+                message: "must start with http:// or https://".into(),
+            });
+        }
+        if !self.services_dir.is_dir() {
+            return Err(ConfigError::Invalid {
+                field: "services_dir",
+                message: format!("'{}' is not a folder", self.services_dir.display()),
+            });
+        }
+        Ok(addr)
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    pub fn max_upload_bytes(&self) -> u64 {
+        self.max_upload_mib * 1024 * 1024
+    }
+}
