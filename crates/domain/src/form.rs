@@ -66,12 +66,14 @@ pub fn validate(
         }
     }
     for field in service.fields() {
-        if !field_applies(field, data) {
+        let applies = field_applies(field, data);
+        // a draft keeps (well-formed) values of fields that do not apply yet; a submission drops them
+        if !applies && mode == Mode::Submit {
             continue;
         }
         let value = data.get(&field.id).map(|v| v.trim()).unwrap_or("");
         if value.is_empty() {
-            if field.required && mode == Mode::Submit {
+            if applies && field.required && mode == Mode::Submit {
                 errors.push(FieldError {
                     field: field.id.clone(),
                     code: "required".into(),

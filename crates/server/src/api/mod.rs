@@ -1,11 +1,575 @@
-//! The JSON API under `/api/v1`.
+//! The JSON API under `/api/v1`, documented by the OpenAPI 3.1 document at
+//! `/api/openapi.json`, which is generated from these handlers.
+
+mod auth;
+mod dto;
+mod problem;
 
 use std::sync::Arc;
 
-use axum::Router;
+use amtsweg_domain::policy::Role;
+use amtsweg_store::SessionKind;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use futures_util::TryStreamExt;
+use serde::Deserialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use auth::ApiUser;
+pub use dto::*;
+pub use problem::{ApiError, ApiId, ApiIds, ApiJson, ApiQuery, Problem, ProblemField};
 
 use crate::App;
+use crate::app::{AppError, DocumentDownload, InboxFilter, NewAccount, UploadSource};
 
+type Result<T> = std::result::Result<T, ApiError>;
+
+fn lang_err(headers: &HeaderMap) -> impl Fn(AppError) -> ApiError + '_ {
+    move |e| ApiError::from(e).in_lang(headers)
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "amtsweg API", description = "Anträge stellen und bearbeiten, Ende-zu-Ende. Authentication: `POST /api/v1/sessions`, then `Authorization: Bearer <token>`. Errors are RFC 7807 problem details (`application/problem+json`) with a stable `code`; `Accept-Language: en` gives English messages.", license(name = "EUPL-1.2")),
+    modifiers(&BearerAuth),
+    components(schemas(Problem, ProblemField))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The API routes and `/api/openapi.json`.
 pub fn router(app: Arc<App>) -> Router {
-    Router::new().with_state(app)
+    let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(register))
+        .routes(routes!(login, logout))
+        .routes(routes!(list_services))
+        .routes(routes!(create_draft, list_drafts))
+        .routes(routes!(get_draft, patch_draft))
+        .routes(routes!(upload_draft_document))
+        .routes(routes!(delete_draft_document))
+        .routes(routes!(submit_draft))
+        .routes(routes!(list_cases))
+        .routes(routes!(get_case))
+        .routes(routes!(act_on_case))
+        .routes(routes!(upload_supplement))
+        .routes(routes!(retrieve_notice))
+        .routes(routes!(download_document))
+        .routes(routes!(list_messages))
+        .routes(routes!(read_message))
+        .with_state(app)
+        .split_for_parts();
+    let json = openapi.to_pretty_json().unwrap_or_default();
+    router
+        .route("/api/{*rest}", axum::routing::any(unknown_route))
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(move || {
+                let json = json.clone();
+                async move { ([(header::CONTENT_TYPE, "application/json")], json) }
+            }),
+        )
+}
+
+/// Register an applicant or architect account.
+#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = RegisterRequest,
+    responses((status = 201, body = UserOut), (status = 422, body = Problem)))]
+async fn register(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<RegisterRequest>,
+) -> Result<(StatusCode, Json<UserOut>)> {
+    let role = Role::parse(&body.role)
+        .filter(|r| r.is_applicant_side())
+        .ok_or_else(|| {
+            ApiError::from(AppError::bad_request(
+                "invalid_role",
+                "Rolle muss „applicant“ oder „architect“ sein.",
+                "Role must be 'applicant' or 'architect'.",
+            ))
+            .in_lang(&headers)
+        })?;
+    let user = app
+        .register(NewAccount {
+            email: body.email,
+            password: body.password,
+            display_name: body.display_name,
+            role,
+            authority_id: None,
+        })
+        .await
+        .map_err(lang_err(&headers))?;
+    Ok((StatusCode::CREATED, Json(UserOut::from(&user))))
+}
+
+/// Log in: returns a bearer token (a new one every time).
+#[utoipa::path(post, path = "/api/v1/sessions", tag = "accounts", request_body = LoginRequest,
+    responses((status = 201, body = SessionOut), (status = 400, body = Problem)))]
+async fn login(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> Result<(StatusCode, Json<SessionOut>)> {
+    let login = app
+        .login(&body.email, &body.password, SessionKind::Api)
+        .await
+        .map_err(lang_err(&headers))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(SessionOut {
+            token: login.token,
+            expires_at: login.expires_at,
+            user: UserOut::from(&login.user),
+        }),
+    ))
+}
+
+/// Log out: ends the session of the token.
+#[utoipa::path(delete, path = "/api/v1/sessions", tag = "accounts", security(("bearer" = [])), responses((status = 204)))]
+async fn logout(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    ApiUser(who): ApiUser,
+) -> Result<StatusCode> {
+    app.logout(&who).await.map_err(lang_err(&headers))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The services on offer, with their whole definitions.
+#[utoipa::path(get, path = "/api/v1/services", tag = "services", responses((status = 200, body = Vec<ServiceOut>)))]
+async fn list_services(State(app): State<Arc<App>>) -> Json<Vec<ServiceOut>> {
+    Json(
+        app.services
+            .all()
+            .map(|s| ServiceOut {
+                id: s.id.clone(),
+                version: s.version.clone(),
+                name_de: s.name.de.clone(),
+                name_en: s.name.en.clone(),
+                definition: serde_json::to_value(s).unwrap_or_default(),
+            })
+            .collect(),
+    )
+}
+
+async fn draft_out(
+    app: &App,
+    who: &crate::app::Principal,
+    id: uuid::Uuid,
+) -> std::result::Result<DraftOut, AppError> {
+    let view = app.draft_view(who, id).await?;
+    Ok(DraftOut {
+        id: view.draft.id,
+        service_id: view.draft.service_id.clone(),
+        service_version: view.draft.service_version.clone(),
+        fields: view.form.clone(),
+        documents: view.documents.iter().map(DocumentOut::from).collect(),
+        missing_documents: view
+            .missing_documents
+            .iter()
+            .map(|d| d.id.clone())
+            .collect(),
+        updated_at: view.draft.updated_at.clone(),
+        case_id: view.draft.case_id,
+    })
+}
+
+/// Start an application (a draft) for a service.
+#[utoipa::path(post, path = "/api/v1/drafts", tag = "drafts", security(("bearer" = [])), request_body = NewDraftRequest,
+    responses((status = 201, body = DraftOut), (status = 404, body = Problem)))]
+async fn create_draft(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    ApiUser(who): ApiUser,
+    ApiJson(body): ApiJson<NewDraftRequest>,
+) -> Result<(StatusCode, Json<DraftOut>)> {
+    let draft = app
+        .create_draft(&who, &body.service_id)
+        .await
+        .map_err(lang_err(&headers))?;
+    let out = draft_out(&app, &who, draft.id)
+        .await
+        .map_err(lang_err(&headers))?;
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
+/// My drafts not yet submitted.
+#[utoipa::path(get, path = "/api/v1/drafts", tag = "drafts", security(("bearer" = [])), responses((status = 200, body = Vec<DraftOut>)))]
+async fn list_drafts(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    ApiUser(who): ApiUser,
+) -> Result<Json<Vec<DraftOut>>> {
+    let drafts = app.drafts(&who).await.map_err(lang_err(&headers))?;
+    let mut out = Vec::with_capacity(drafts.len());
+    for d in drafts {
+        out.push(
+            draft_out(&app, &who, d.id)
+                .await
+                .map_err(lang_err(&headers))?,
+        );
+    }
+    Ok(Json(out))
+}
+
+#[utoipa::path(get, path = "/api/v1/drafts/{id}", tag = "drafts", security(("bearer" = [])), params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = DraftOut), (status = 404, body = Problem)))]
+async fn get_draft(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    ApiUser(who): ApiUser,
+    ApiId(id): ApiId,
+) -> Result<Json<DraftOut>> {
+    Ok(Json(
+        draft_out(&app, &who, id)
+            .await
+            .map_err(lang_err(&headers))?,
+    ))
+}
+
+/// Save values of the form. Values must be well-formed; required fields are checked at submission.
+#[utoipa::path(patch, path = "/api/v1/drafts/{id}", tag = "drafts", security(("bearer" = [])), params(("id" = uuid::Uuid, Path)), request_body = DraftPatch,
+    responses((status = 200, body = DraftOut), (status = 422, body = Problem), (status = 409, body = Problem)))]
+async fn patch_draft(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    ApiUser(who): ApiUser,
+    ApiId(id): ApiId,
+    ApiJson(body): ApiJson<DraftPatch>,
+) -> Result<Json<DraftOut>> {
+    app.save_draft(&who, id, body.fields)
+        .await
+        .map_err(lang_err(&headers))?;
+    Ok(Json(
+        draft_out(&app, &who, id)
+            .await
+            .map_err(lang_err(&headers))?,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+struct UploadParams {
+    /// A document type of the service, e.g. `lageplan`.
+    document_type: String,
+    /// The file's name as the user knows it.
+    file_name: String,
+}
+
+fn body_stream(
+    body: Body,
+) -> impl futures_util::Stream<Item = std::result::Result<bytes::Bytes, axum::Error>> + Unpin {
+    body.into_data_stream().into_stream()
+}
+
+/// Upload a document: the request body is the file, streamed to disk. The content type is
+/// recognised from the bytes (PDF, PNG, JPEG, TIFF), never from the name.
+#[utoipa::path(post, path = "/api/v1/drafts/{id}/documents", tag = "drafts", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path), UploadParams), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = DocumentOut), (status = 413, body = Problem), (status = 415, body = Problem)))]
+async fn upload_draft_document(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    ApiUser(who): ApiUser,
+    ApiId(id): ApiId,
+    ApiQuery(params): ApiQuery<UploadParams>,
+    body: Body,
+) -> Result<(StatusCode, Json<DocumentOut>)> {
+    let upload = UploadSource {
+        document_type: params.document_type,
+        file_name: params.file_name,
+        body: body_stream(body),
+    };
+    let document = app
+        .upload_draft_document(&who, id, upload)
+        .await
+        .map_err(lang_err(&headers))?;
+    Ok((StatusCode::CREATED, Json(DocumentOut::from(&document))))
+}
+
+#[utoipa::path(delete, path = "/api/v1/drafts/{id}/documents/{document_id}", tag = "drafts", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path), ("document_id" = uuid::Uuid, Path)), responses((status = 204), (status = 404, body = Problem)))]
+async fn delete_draft_document(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    ApiUser(who): ApiUser,
+    ApiIds(id, document_id): ApiIds,
+) -> Result<StatusCode> {
+    app.delete_draft_document(&who, id, document_id)
+        .await
+        .map_err(lang_err(&headers))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Submit the application. Send an `Idempotency-Key` header: a retry with the same key (or a
+/// second submission of the same draft) returns the first case with status 200.
+#[utoipa::path(post, path = "/api/v1/drafts/{id}/submit", tag = "drafts", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 201, body = ReceiptOut), (status = 200, body = ReceiptOut), (status = 422, body = Problem)))]
+async fn submit_draft(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    ApiUser(who): ApiUser,
+    ApiId(id): ApiId,
+) -> Result<(StatusCode, Json<ReceiptOut>)> {
+    let key = headers
+        .get("idempotency-key")
+        .map(|v| v.to_str().map(str::to_string).unwrap_or_default());
+    let result = app
+        .submit(&who, id, key)
+        .await
+        .map_err(lang_err(&headers))?;
+    let status = if result.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        Json(ReceiptOut {
+            case_id: result.case.id,
+            file_number: result.case.file_number.clone(),
+            received_at: result.case.submitted_at.clone(),
+            created: result.created,
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+struct CaseListParams {
+    /// Staff: only cases in this state.
+    state: Option<String>,
+    /// Staff: file number, applicant name or address.
+    q: Option<String>,
+    /// Staff: page (50 per page), from 0.
+    page: Option<u32>,
+}
+
+/// Applicants: their own cases. Staff: the inbox of their authority, nearest deadline first.
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", security(("bearer" = [])), params(CaseListParams),
+    responses((status = 200, body = Vec<CaseSummaryOut>)))]
+async fn list_cases(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    ApiUser(who): ApiUser,
+    ApiQuery(params): ApiQuery<CaseListParams>,
+) -> Result<Json<Vec<CaseSummaryOut>>> {
+    let cases = if who.user.role.is_applicant_side() {
+        app.my_cases(&who).await
+    } else {
+        app.inbox(
+            &who,
+            InboxFilter {
+                state: params.state,
+                search: params.q,
+                page: params.page.unwrap_or(0),
+            },
+        )
+        .await
+    }
+    .map_err(lang_err(&headers))?;
+    Ok(Json(cases.iter().map(CaseSummaryOut::from).collect()))
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", security(("bearer" = [])), params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = CaseOut), (status = 404, body = Problem)))]
+async fn get_case(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    ApiUser(who): ApiUser,
+    ApiId(id): ApiId,
+) -> Result<Json<CaseOut>> {
+    let view = app.case_view(&who, id).await.map_err(lang_err(&headers))?;
+    let r = &view.record;
+    let state = view.service.process.state(&r.state);
+    Ok(Json(CaseOut {
+        id: r.id,
+        file_number: r.file_number.clone(),
+        service_id: r.service_id.clone(),
+        service_version: r.service_version.clone(),
+        state: r.state.clone(),
+        state_label_de: state.map(|s| s.label.de.clone()).unwrap_or_default(),
+        state_label_en: state.map(|s| s.label.en.clone()).unwrap_or_default(),
+        portal_status: state.map(|s| s.portal_status.clone()).unwrap_or_default(),
+        version: r.version,
+        applicant_name: r.applicant_name.clone(),
+        site_address: r.site_address.clone(),
+        assignee_id: r.assignee_id,
+        submitted_at: r.submitted_at.clone(),
+        next_deadline: r.next_deadline.clone(),
+        open_request: r.case.open_request.as_ref().map(|q| RequestOut {
+            defects: q.defects.clone(),
+            deadline: q.deadline.to_string(),
+        }),
+        decision: if who.user.role.is_staff() || r.case.notice_document_id.is_some() {
+            r.case.decision.as_ref().map(dto::decision_out)
+        } else {
+            None
+        },
+        notice_document_id: r.case.notice_document_id,
+        fields: view.form.clone(),
+        documents: view.documents.iter().map(DocumentOut::from).collect(),
+        events: view.events.iter().map(EventOut::from).collect(),
+        actions: view
+            .actions
+            .iter()
+            .map(|t| t.action.code().to_string())
+            .collect(),
+    }))
+}
+
+/// Take an action on a case: `take_over`, `confirm_complete`, `request_documents`,
+/// `approve`, `refuse`, `issue_notice` (staff); `supply_documents`, `withdraw` (applicant).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/actions", tag = "cases", security(("bearer" = [])), params(("id" = uuid::Uuid, Path)), request_body = ActionRequest,
+    responses((status = 200, body = CaseStateOut), (status = 409, body = Problem), (status = 422, body = Problem), (status = 404, body = Problem)))]
+async fn act_on_case(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    ApiUser(who): ApiUser,
+    ApiId(id): ApiId,
+    ApiJson(body): ApiJson<ActionRequest>,
+) -> Result<Json<CaseStateOut>> {
+    let record = app
+        .act(&who, id, body.into())
+        .await
+        .map_err(lang_err(&headers))?;
+    Ok(Json(CaseStateOut::from(&record)))
+}
+
+/// Upload a document in answer to a document request (streamed like draft uploads). It joins
+/// the case file with the action `supply_documents`.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/supplements", tag = "cases", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path), UploadParams), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = DocumentOut), (status = 409, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem)))]
+async fn upload_supplement(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    ApiUser(who): ApiUser,
+    ApiId(id): ApiId,
+    ApiQuery(params): ApiQuery<UploadParams>,
+    body: Body,
+) -> Result<(StatusCode, Json<DocumentOut>)> {
+    let upload = UploadSource {
+        document_type: params.document_type,
+        file_name: params.file_name,
+        body: body_stream(body),
+    };
+    let document = app
+        .upload_supplement(&who, id, upload)
+        .await
+        .map_err(lang_err(&headers))?;
+    Ok((StatusCode::CREATED, Json(DocumentOut::from(&document))))
+}
+
+fn file_response(download: DocumentDownload) -> Response {
+    let d = download.document;
+    let ascii_name: String = d
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let stream = tokio_util::io::ReaderStream::new(download.file);
+    let mut response = Body::from_stream(stream).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&d.content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    headers.insert(
+        header::CONTENT_LENGTH,
+        HeaderValue::from(d.size_bytes.max(0) as u64),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{ascii_name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
+}
+
+/// Retrieve the notice (PDF). The applicant's first retrieval is recorded: the notice is deemed
+/// notified on the day after (§41(2a) VwVfG).
+#[utoipa::path(get, path = "/api/v1/cases/{id}/notice", tag = "cases", security(("bearer" = [])), params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = Problem)))]
+async fn retrieve_notice(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    ApiUser(who): ApiUser,
+    ApiId(id): ApiId,
+) -> Result<Response> {
+    Ok(file_response(
+        app.retrieve_notice(&who, id)
+            .await
+            .map_err(lang_err(&headers))?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "cases", security(("bearer" = [])), params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = Problem)))]
+async fn download_document(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    ApiUser(who): ApiUser,
+    ApiId(id): ApiId,
+) -> Result<Response> {
+    Ok(file_response(
+        app.download_document(&who, id)
+            .await
+            .map_err(lang_err(&headers))?,
+    ))
+}
+
+/// The mailbox (Postfach): messages from the authority, newest first.
+#[utoipa::path(get, path = "/api/v1/mailbox", tag = "mailbox", security(("bearer" = [])), responses((status = 200, body = Vec<MessageOut>)))]
+async fn list_messages(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    ApiUser(who): ApiUser,
+) -> Result<Json<Vec<MessageOut>>> {
+    let messages = app.mailbox(&who).await.map_err(lang_err(&headers))?;
+    Ok(Json(messages.iter().map(MessageOut::from).collect()))
+}
+
+/// Read one message (marks it read).
+#[utoipa::path(get, path = "/api/v1/mailbox/{id}", tag = "mailbox", security(("bearer" = [])), params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = MessageOut), (status = 404, body = Problem)))]
+async fn read_message(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    ApiUser(who): ApiUser,
+    ApiId(id): ApiId,
+) -> Result<Json<MessageOut>> {
+    let message = app
+        .read_message(&who, id)
+        .await
+        .map_err(lang_err(&headers))?;
+    Ok(Json(MessageOut::from(&message)))
+}
+
+async fn unknown_route(headers: HeaderMap) -> ApiError {
+    ApiError::from(AppError::NotFound).in_lang(&headers)
 }

@@ -1,0 +1,289 @@
+//! Starts the real `amtsweg` binary on a free port with a fresh data folder, and drives it
+//! over HTTP like any client.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+
+pub const PASSWORD: &str = "Demo-Passwort-2026";
+pub const CASEWORKER: &str = "sachbearbeitung@demo.amtsweg.de";
+pub const CASEWORKER2: &str = "sachbearbeitung2@demo.amtsweg.de";
+pub const HEAD: &str = "sachgebietsleitung@demo.amtsweg.de";
+
+pub struct Server {
+    pub base: String,
+    pub data: tempfile::TempDir,
+    child: Child,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub fn amtsweg() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_amtsweg"));
+    cmd.current_dir(repo_root()).env("AMTSWEG_LOG", "warn");
+    cmd
+}
+
+impl Server {
+    pub fn start() -> Server {
+        let data = tempfile::tempdir().expect("temp dir");
+        Self::start_in(data)
+    }
+
+    pub fn start_in(data: tempfile::TempDir) -> Server {
+        let mut child = amtsweg()
+            .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(data.path())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start amtsweg");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let base = loop {
+            let line = lines
+                .next()
+                .expect("server ended before listening")
+                .expect("read stdout");
+            if let Some(rest) = line.strip_prefix("amtsweg listening on ") {
+                break rest.trim_end_matches('/').to_string();
+            }
+        };
+        // keep draining stdout so the server never blocks on a full pipe
+        std::thread::spawn(move || for _ in lines {});
+        Server { base, data, child }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A logged-in API client.
+pub struct Api<'a> {
+    pub server: &'a Server,
+    pub http: Client,
+    pub token: String,
+    pub user_id: String,
+}
+
+pub async fn login<'a>(server: &'a Server, email: &str, password: &str) -> Api<'a> {
+    let http = Client::new();
+    let response = http
+        .post(server.url("/api/v1/sessions"))
+        .json(&json!({ "email": email, "password": password }))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(response.status(), StatusCode::CREATED, "login of {email}");
+    let body: Value = response.json().await.expect("json");
+    Api {
+        server,
+        http,
+        token: body["token"].as_str().expect("token").to_string(),
+        user_id: body["user"]["id"].as_str().expect("user id").to_string(),
+    }
+}
+
+pub async fn register<'a>(server: &'a Server, email: &str, name: &str) -> Api<'a> {
+    let response = Client::new()
+        .post(server.url("/api/v1/accounts"))
+        .json(&json!({ "email": email, "password": "ein-langes-Passwort-1", "display_name": name, "role": "applicant" }))
+        .send()
+        .await
+        .expect("register");
+    assert_eq!(response.status(), StatusCode::CREATED, "register {email}");
+    login(server, email, "ein-langes-Passwort-1").await
+}
+
+impl Api<'_> {
+    pub async fn get(&self, path: &str) -> Response {
+        self.http
+            .get(self.server.url(path))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Response {
+        self.http
+            .post(self.server.url(path))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> Response {
+        self.http
+            .patch(self.server.url(path))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .expect("PATCH")
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.http
+            .delete(self.server.url(path))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("DELETE")
+    }
+
+    pub async fn upload(
+        &self,
+        path: &str,
+        document_type: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Response {
+        self.http
+            .post(self.server.url(path))
+            .query(&[("document_type", document_type), ("file_name", file_name)])
+            .bearer_auth(&self.token)
+            .body(bytes)
+            .send()
+            .await
+            .expect("upload")
+    }
+
+    pub async fn json(&self, path: &str) -> Value {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response.json().await.expect("json")
+    }
+
+    pub async fn act(&self, case_id: &str, action: Value) -> Response {
+        self.post(&format!("/api/v1/cases/{case_id}/actions"), action)
+            .await
+    }
+}
+
+pub fn pdf(label: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% {label}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n").into_bytes()
+}
+
+pub fn png() -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend_from_slice(&[0u8; 64]);
+    bytes
+}
+
+pub fn application_form() -> Value {
+    json!({
+        "applicant_kind": "person",
+        "applicant_given_name": "Zoë",
+        "applicant_family_name": "Dvořák",
+        "applicant_street": "Hauptstraße 12a",
+        "applicant_postal_code": "70173",
+        "applicant_city": "Stuttgart",
+        "applicant_email": "zoe@example.org",
+        "architect_name": "Łucja Nguyễn",
+        "architect_chamber_number": "BW-12345",
+        "representative_present": "false",
+        "project_description": "Neubau eines Einfamilienhauses mit Garage",
+        "building_class": "1",
+        "storeys": "2",
+        "dwelling_units": "1",
+        "gross_floor_area": "180",
+        "construction_cost": "350000",
+        "site_street": "Am Weinberg 3",
+        "site_postal_code": "70597",
+        "site_city": "Stuttgart",
+        "site_cadastral_district": "Degerloch",
+        "site_flur": "4",
+        "site_parcel": "1234/5",
+        "procedure_type": "simplified",
+        "deviations_requested": "false"
+    })
+}
+
+/// A complete application, uploaded and submitted; returns (case id, file number).
+pub async fn submitted_case(applicant: &Api<'_>) -> (String, String) {
+    let draft: Value = applicant
+        .post("/api/v1/drafts", json!({ "service_id": "baugenehmigung" }))
+        .await
+        .json()
+        .await
+        .expect("draft");
+    let draft_id = draft["id"].as_str().expect("draft id").to_string();
+    let saved = applicant
+        .patch(
+            &format!("/api/v1/drafts/{draft_id}"),
+            json!({ "fields": application_form() }),
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::OK);
+    for doc in [
+        "lageplan",
+        "bauzeichnungen",
+        "baubeschreibung",
+        "bauvorlageberechtigung",
+    ] {
+        let r = applicant
+            .upload(
+                &format!("/api/v1/drafts/{draft_id}/documents"),
+                doc,
+                &format!("{doc}.pdf"),
+                pdf(doc),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED, "upload {doc}");
+    }
+    let receipt: Value = applicant
+        .http
+        .post(
+            applicant
+                .server
+                .url(&format!("/api/v1/drafts/{draft_id}/submit")),
+        )
+        .bearer_auth(&applicant.token)
+        .header("Idempotency-Key", format!("key-{draft_id}"))
+        .send()
+        .await
+        .expect("submit")
+        .json()
+        .await
+        .expect("receipt");
+    (
+        receipt["case_id"].as_str().expect("case id").to_string(),
+        receipt["file_number"]
+            .as_str()
+            .expect("file number")
+            .to_string(),
+    )
+}
+
+pub fn audit_verify(data_dir: &Path) -> (bool, String) {
+    let out = amtsweg()
+        .args(["audit", "verify", "--data-dir"])
+        .arg(data_dir)
+        .output()
+        .expect("audit verify");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+    )
+}

@@ -1,0 +1,575 @@
+//! Whole building permit cases through the real server's API, as a client would drive them.
+
+mod common;
+
+use common::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn approval_with_a_document_request_from_application_to_retrieved_notice() {
+    let server = Server::start();
+    let applicant = register(&server, "zoe.dvorak@example.org", "Zoë Dvořák").await;
+
+    // draft: errors are named per field, and nothing invalid is stored
+    let draft: Value = applicant
+        .post("/api/v1/drafts", json!({ "service_id": "baugenehmigung" }))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let draft_id = draft["id"].as_str().expect("id").to_string();
+    let bad = applicant
+        .patch(
+            &format!("/api/v1/drafts/{draft_id}"),
+            json!({ "fields": { "applicant_family_name": "Иванов", "storeys": "zwei" } }),
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.headers()["content-type"], "application/problem+json");
+    let problem: Value = bad.json().await.expect("problem");
+    assert_eq!(problem["code"], "validation_failed");
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["applicant_family_name", "storeys"]);
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("„И“")
+    );
+    let stored = applicant.json(&format!("/api/v1/drafts/{draft_id}")).await;
+    assert_eq!(stored["fields"], json!({}));
+
+    // a draft saved and read back later
+    let saved = applicant
+        .patch(
+            &format!("/api/v1/drafts/{draft_id}"),
+            json!({ "fields": application_form() }),
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::OK);
+    let later = applicant.json("/api/v1/drafts").await;
+    assert_eq!(later[0]["fields"]["applicant_family_name"], "Dvořák");
+
+    // submitting without documents names what is missing
+    let early = applicant
+        .post(&format!("/api/v1/drafts/{draft_id}/submit"), json!({}))
+        .await;
+    assert_eq!(early.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let early: Value = early.json().await.expect("problem");
+    assert!(
+        early["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .any(|e| e["field"] == "document:lageplan")
+    );
+
+    // uploads: a PNG sent as .pdf for a PDF-only type is refused by its bytes
+    let wrong = applicant
+        .upload(
+            &format!("/api/v1/drafts/{draft_id}/documents"),
+            "baubeschreibung",
+            "beschreibung.pdf",
+            png(),
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    for doc in [
+        "lageplan",
+        "bauzeichnungen",
+        "baubeschreibung",
+        "bauvorlageberechtigung",
+    ] {
+        let r = applicant
+            .upload(
+                &format!("/api/v1/drafts/{draft_id}/documents"),
+                doc,
+                &format!("{doc}.pdf"),
+                pdf(doc),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED, "upload {doc}");
+    }
+    let draft = applicant.json(&format!("/api/v1/drafts/{draft_id}")).await;
+    assert_eq!(draft["documents"].as_array().map(Vec::len), Some(4));
+    assert_eq!(draft["missing_documents"], json!([]));
+
+    // submit twice with the same key: one case
+    let submit = |key: &'static str| {
+        applicant
+            .http
+            .post(server.url(&format!("/api/v1/drafts/{draft_id}/submit")))
+            .bearer_auth(&applicant.token)
+            .header("Idempotency-Key", key)
+            .send()
+    };
+    let first = submit("journey-1").await.expect("submit");
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let receipt: Value = first.json().await.expect("receipt");
+    let second = submit("journey-1").await.expect("submit again");
+    assert_eq!(second.status(), StatusCode::OK);
+    let again: Value = second.json().await.expect("receipt");
+    assert_eq!(again["case_id"], receipt["case_id"]);
+    let case_id = receipt["case_id"].as_str().expect("case id").to_string();
+    let file_number = receipt["file_number"]
+        .as_str()
+        .expect("file number")
+        .to_string();
+    assert!(
+        file_number.starts_with("BG-2026-") || file_number.starts_with("BG-20"),
+        "{file_number}"
+    );
+    assert_eq!(
+        applicant
+            .json("/api/v1/cases")
+            .await
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    // the draft can no longer change
+    let late = applicant
+        .patch(
+            &format!("/api/v1/drafts/{draft_id}"),
+            json!({ "fields": { "storeys": "3" } }),
+        )
+        .await;
+    assert_eq!(late.status(), StatusCode::CONFLICT);
+
+    // receipt in the mailbox
+    let mailbox = applicant.json("/api/v1/mailbox").await;
+    assert!(
+        mailbox[0]["subject"]
+            .as_str()
+            .unwrap_or("")
+            .contains(&file_number)
+    );
+
+    // caseworker: inbox, search, take over
+    let caseworker = login(&server, CASEWORKER, PASSWORD).await;
+    let inbox = caseworker.json("/api/v1/cases").await;
+    assert_eq!(inbox[0]["file_number"], file_number.as_str());
+    for q in [
+        file_number.to_lowercase(),
+        "dvořák".to_string(),
+        "weinberg".to_string(),
+    ] {
+        let found = caseworker
+            .http
+            .get(server.url("/api/v1/cases"))
+            .query(&[("q", q.as_str())])
+            .bearer_auth(&caseworker.token)
+            .send()
+            .await
+            .expect("search");
+        let found: Value = found.json().await.expect("json");
+        assert_eq!(found.as_array().map(Vec::len), Some(1), "search {q}");
+    }
+    let nothing: Value = caseworker
+        .http
+        .get(server.url("/api/v1/cases"))
+        .query(&[("q", "%")])
+        .bearer_auth(&caseworker.token)
+        .send()
+        .await
+        .expect("search")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(nothing, json!([]));
+    // a caseworker acts only on cases taken over
+    assert_eq!(
+        caseworker
+            .act(&case_id, json!({ "action": "confirm_complete" }))
+            .await
+            .status(),
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        caseworker
+            .act(&case_id, json!({ "action": "take_over" }))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let case = caseworker.json(&format!("/api/v1/cases/{case_id}")).await;
+    assert_eq!(case["state"], "completeness_check");
+    assert_eq!(case["fields"]["site_parcel"], "1234/5");
+
+    // completeness check: documents requested with a deadline
+    let past = caseworker
+        .act(
+            &case_id,
+            json!({ "action": "request_documents", "defects": ["x"], "deadline": "2000-01-01" }),
+        )
+        .await;
+    assert_eq!(past.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let deadline = (time::OffsetDateTime::now_utc() + time::Duration::days(14))
+        .date()
+        .to_string();
+    let requested = caseworker
+        .act(&case_id, json!({ "action": "request_documents", "defects": ["Der Lageplan ist nicht maßstäblich.", "Die Berechnung der Abstandsflächen fehlt."], "deadline": deadline }))
+        .await;
+    assert_eq!(requested.status(), StatusCode::OK);
+    let requested: Value = requested.json().await.expect("json");
+    assert_eq!(requested["state"], "documents_requested");
+    assert_eq!(requested["next_deadline"], deadline.as_str());
+
+    // the applicant sees the request in the mailbox and supplies documents
+    let mailbox = applicant.json("/api/v1/mailbox").await;
+    let request = mailbox
+        .as_array()
+        .expect("messages")
+        .iter()
+        .find(|m| m["kind"] == "document_request")
+        .expect("request message");
+    assert!(
+        request["body"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Abstandsflächen")
+    );
+    let own = applicant.json(&format!("/api/v1/cases/{case_id}")).await;
+    assert_eq!(own["portal_status"], "17");
+    assert_eq!(own["actions"], json!(["supply_documents", "withdraw"]));
+    let supplement = applicant
+        .upload(
+            &format!("/api/v1/cases/{case_id}/supplements"),
+            "berechnungen",
+            "abstandsflaechen.pdf",
+            pdf("abstand"),
+        )
+        .await;
+    assert_eq!(supplement.status(), StatusCode::CREATED);
+    let supplied = applicant
+        .act(&case_id, json!({ "action": "supply_documents" }))
+        .await;
+    assert_eq!(supplied.status(), StatusCode::OK);
+    let case = caseworker.json(&format!("/api/v1/cases/{case_id}")).await;
+    assert_eq!(case["state"], "completeness_check");
+    assert!(
+        case["documents"]
+            .as_array()
+            .expect("docs")
+            .iter()
+            .any(|d| d["origin"] == "supplement" && d["file_name"] == "abstandsflaechen.pdf")
+    );
+    // no further supplement without a request
+    let unasked = applicant
+        .upload(
+            &format!("/api/v1/cases/{case_id}/supplements"),
+            "sonstiges",
+            "x.pdf",
+            pdf("x"),
+        )
+        .await;
+    assert_eq!(unasked.status(), StatusCode::CONFLICT);
+
+    // complete, approve with conditions, issue the notice
+    assert_eq!(
+        caseworker
+            .act(&case_id, json!({ "action": "confirm_complete" }))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let unknown_kind = caseworker
+        .act(
+            &case_id,
+            json!({ "action": "approve", "conditions": [{ "kind": "99", "text": "x" }] }),
+        )
+        .await;
+    assert_eq!(unknown_kind.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let approved = caseworker
+        .act(
+            &case_id,
+            json!({ "action": "approve", "conditions": [
+                { "kind": "2", "text": "Vor Baubeginn sind zwei Stellplätze auf dem Grundstück herzustellen." },
+                { "kind": "4", "text": "Die Baugenehmigung erlischt, wenn nicht innerhalb von drei Jahren mit dem Bau begonnen wird." }
+            ] }),
+        )
+        .await;
+    assert_eq!(approved.status(), StatusCode::OK);
+    // the applicant does not see the decision before the notice
+    let own = applicant.json(&format!("/api/v1/cases/{case_id}")).await;
+    assert_eq!(own["decision"], Value::Null);
+    let issued: Value = caseworker
+        .act(&case_id, json!({ "action": "issue_notice" }))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(issued["state"], "approved");
+    assert_eq!(
+        caseworker
+            .act(
+                &case_id,
+                json!({ "action": "refuse", "reasons": "zu spät" })
+            )
+            .await
+            .status(),
+        StatusCode::CONFLICT
+    );
+
+    // the notice: in the mailbox, retrievable as PDF, the first retrieval is recorded
+    let mailbox = applicant.json("/api/v1/mailbox").await;
+    let notice_message = mailbox
+        .as_array()
+        .expect("messages")
+        .iter()
+        .find(|m| m["kind"] == "notice")
+        .expect("notice message")
+        .clone();
+    assert!(notice_message["document_id"].is_string());
+    let before = applicant.json(&format!("/api/v1/cases/{case_id}")).await;
+    assert!(
+        !before["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .any(|e| e["kind"] == "notice_retrieved")
+    );
+    let pdf_response = applicant
+        .get(&format!("/api/v1/cases/{case_id}/notice"))
+        .await;
+    assert_eq!(pdf_response.status(), StatusCode::OK);
+    assert_eq!(pdf_response.headers()["content-type"], "application/pdf");
+    let bytes = pdf_response.bytes().await.expect("pdf");
+    assert!(bytes.starts_with(b"%PDF-"));
+    let text = pdf_text(&bytes);
+    if let Some(text) = text {
+        assert!(text.contains(&file_number), "notice names the file number");
+        assert!(text.contains("Dvořák"), "notice names the applicant");
+        assert!(
+            text.contains("Stellplätze"),
+            "notice carries the conditions"
+        );
+        assert!(text.contains("Rechtsbehelfsbelehrung"));
+    }
+    applicant
+        .get(&format!("/api/v1/cases/{case_id}/notice"))
+        .await;
+    let after = applicant.json(&format!("/api/v1/cases/{case_id}")).await;
+    let retrievals = after["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["kind"] == "notice_retrieved")
+        .count();
+    assert_eq!(retrievals, 1, "only the first retrieval is recorded");
+    assert_eq!(after["portal_status"], "10");
+    assert_eq!(
+        after["decision"]["conditions"].as_array().map(Vec::len),
+        Some(2)
+    );
+
+    let (ok, report) = audit_verify(server.data.path());
+    assert!(ok, "{report}");
+}
+
+/// Text of a PDF by `pdftotext`, where it is installed.
+fn pdf_text(bytes: &[u8]) -> Option<String> {
+    let dir = tempfile::tempdir().ok()?;
+    let path = dir.path().join("n.pdf");
+    std::fs::write(&path, bytes).ok()?;
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).to_string())
+}
+
+#[tokio::test]
+async fn refusal_path() {
+    let server = Server::start();
+    let applicant = register(&server, "ayse@example.org", "Ayşe Öztürk").await;
+    let (case_id, _) = submitted_case(&applicant).await;
+    let head = login(&server, HEAD, PASSWORD).await;
+    // the head of unit may act without taking over
+    assert_eq!(
+        head.act(&case_id, json!({ "action": "take_over" }))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        head.act(&case_id, json!({ "action": "confirm_complete" }))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        head.act(&case_id, json!({ "action": "refuse", "reasons": "  " }))
+            .await
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let reasons =
+        "Das Vorhaben fügt sich nicht in die Eigenart der näheren Umgebung ein (§ 34 BauGB).";
+    assert_eq!(
+        head.act(&case_id, json!({ "action": "refuse", "reasons": reasons }))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let issued: Value = head
+        .act(&case_id, json!({ "action": "issue_notice" }))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(issued["state"], "refused");
+    let own = applicant.json(&format!("/api/v1/cases/{case_id}")).await;
+    assert_eq!(own["portal_status"], "04");
+    assert_eq!(own["decision"]["reasons"], reasons);
+    let notice = applicant
+        .get(&format!("/api/v1/cases/{case_id}/notice"))
+        .await;
+    assert_eq!(notice.status(), StatusCode::OK);
+    let bytes = notice.bytes().await.expect("pdf");
+    if let Some(text) = pdf_text(&bytes) {
+        assert!(text.contains("§ 34 BauGB"));
+    }
+    let (ok, report) = audit_verify(server.data.path());
+    assert!(ok, "{report}");
+}
+
+#[tokio::test]
+async fn bad_input_gets_clear_problems_and_changes_nothing() {
+    let server = Server::start();
+    let applicant = register(&server, "max@example.org", "Max Muster").await;
+    let http = reqwest::Client::new();
+    // no token, wrong token
+    let anonymous = http
+        .get(server.url("/api/v1/cases"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let forged = http
+        .get(server.url("/api/v1/cases"))
+        .bearer_auth("forged")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+    // wrong password, in English on request
+    let wrong = http
+        .post(server.url("/api/v1/sessions"))
+        .header("Accept-Language", "en")
+        .json(&json!({ "email": "max@example.org", "password": "falsch-falsch" }))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+    let problem: Value = wrong.json().await.expect("problem");
+    assert_eq!(problem["code"], "login_failed");
+    assert_eq!(problem["title"], "E-mail address or password is wrong.");
+    // malformed JSON and ids
+    let broken = http
+        .post(server.url("/api/v1/drafts"))
+        .bearer_auth(&applicant.token)
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(broken.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        applicant.get("/api/v1/cases/not-a-uuid").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        applicant.get("/api/v1/nothing-here").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        applicant
+            .post("/api/v1/drafts", json!({ "service_id": "unknown" }))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    // weak password, taken e-mail
+    let weak = http.post(server.url("/api/v1/accounts")).json(&json!({ "email": "a@example.org", "password": "kurz", "display_name": "A", "role": "applicant" })).send().await.expect("post");
+    assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let taken = http.post(server.url("/api/v1/accounts")).json(&json!({ "email": "MAX@example.org", "password": "ein-langes-Passwort-1", "display_name": "Max", "role": "applicant" })).send().await.expect("post");
+    assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // nobody registers themselves as staff
+    let staff = http.post(server.url("/api/v1/accounts")).json(&json!({ "email": "b@example.org", "password": "ein-langes-Passwort-1", "display_name": "B", "role": "caseworker" })).send().await.expect("post");
+    assert_eq!(staff.status(), StatusCode::BAD_REQUEST);
+    // an empty upload, an unknown document type
+    let draft: Value = applicant
+        .post("/api/v1/drafts", json!({ "service_id": "baugenehmigung" }))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let draft_id = draft["id"].as_str().expect("id");
+    assert_eq!(
+        applicant
+            .upload(
+                &format!("/api/v1/drafts/{draft_id}/documents"),
+                "lageplan",
+                "leer.pdf",
+                vec![]
+            )
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        applicant
+            .upload(
+                &format!("/api/v1/drafts/{draft_id}/documents"),
+                "bauantrag_alt",
+                "a.pdf",
+                pdf("a")
+            )
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    let draft = applicant.json(&format!("/api/v1/drafts/{draft_id}")).await;
+    assert_eq!(draft["documents"], json!([]));
+    // a logged-out token no longer works
+    assert_eq!(
+        applicant.delete("/api/v1/sessions").await.status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        applicant.get("/api/v1/cases").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn openapi_document_describes_the_api() {
+    let server = Server::start();
+    let doc: Value = reqwest::get(server.url("/api/openapi.json"))
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert!(doc["openapi"].as_str().unwrap_or("").starts_with("3.1"));
+    for path in [
+        "/api/v1/drafts/{id}/submit",
+        "/api/v1/cases/{id}/actions",
+        "/api/v1/cases/{id}/notice",
+        "/api/v1/mailbox",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} documented");
+    }
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}

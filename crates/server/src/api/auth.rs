@@ -1,0 +1,48 @@
+//! API authentication: `Authorization: Bearer <token>` from `POST /api/v1/sessions`.
+//! Cookies are not accepted here, so the API needs no CSRF protection.
+
+use std::sync::Arc;
+
+use amtsweg_store::SessionKind;
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+
+use super::problem::{ApiError, lang_of};
+use crate::App;
+use crate::app::{AppError, Principal};
+
+/// The logged-in API client.
+pub struct ApiUser(pub Principal);
+
+impl FromRequestParts<Arc<App>> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &Arc<App>,
+    ) -> Result<Self, Self::Rejection> {
+        let lang = lang_of(&parts.headers);
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && t.len() <= 128);
+        let Some(token) = token else {
+            return Err(ApiError {
+                error: AppError::Unauthenticated,
+                lang,
+            });
+        };
+        match app.principal(token, SessionKind::Api).await {
+            Ok(Some(principal)) => Ok(ApiUser(principal)),
+            Ok(None) => Err(ApiError {
+                error: AppError::Unauthenticated,
+                lang,
+            }),
+            Err(error) => Err(ApiError { error, lang }),
+        }
+    }
+}

@@ -1,0 +1,355 @@
+//! What the API sends and receives. Separate from the domain types so that the wire format
+//! is stable and documented (these types make the OpenAPI schemas).
+
+use std::collections::BTreeMap;
+
+use amtsweg_domain::case::{ConditionItem, Decision};
+use amtsweg_store::{CaseRecord, CaseSummary, Document, EventRecord, Message};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RegisterRequest {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+    /// `applicant` or `architect`.
+    pub role: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserOut {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub authority_id: Option<Uuid>,
+}
+
+impl From<&amtsweg_store::User> for UserOut {
+    fn from(u: &amtsweg_store::User) -> Self {
+        UserOut {
+            id: u.id,
+            email: u.email.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role.code().into(),
+            authority_id: u.authority_id,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionOut {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub expires_at: String,
+    pub user: UserOut,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceOut {
+    pub id: String,
+    pub version: String,
+    pub name_de: String,
+    pub name_en: String,
+    /// The whole definition: form, documents, process.
+    #[schema(value_type = Object)]
+    pub definition: serde_json::Value,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewDraftRequest {
+    pub service_id: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DraftPatch {
+    /// Values by field id; an empty string clears a field.
+    pub fields: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DocumentOut {
+    pub id: Uuid,
+    pub document_type: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_at: String,
+    /// `application`, `pending_supplement`, `supplement` or `notice`.
+    pub origin: String,
+}
+
+impl From<&Document> for DocumentOut {
+    fn from(d: &Document) -> Self {
+        DocumentOut {
+            id: d.id,
+            document_type: d.document_type.clone(),
+            file_name: d.file_name.clone(),
+            content_type: d.content_type.clone(),
+            size_bytes: d.size_bytes,
+            sha256: d.sha256.clone(),
+            uploaded_at: d.uploaded_at.clone(),
+            origin: d.origin.code().into(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DraftOut {
+    pub id: Uuid,
+    pub service_id: String,
+    pub service_version: String,
+    pub fields: BTreeMap<String, String>,
+    pub documents: Vec<DocumentOut>,
+    /// Required document types still missing.
+    pub missing_documents: Vec<String>,
+    pub updated_at: String,
+    pub case_id: Option<Uuid>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseSummaryOut {
+    pub id: Uuid,
+    pub file_number: String,
+    pub service_id: String,
+    pub state: String,
+    pub applicant_name: String,
+    pub site_address: String,
+    pub assignee_id: Option<Uuid>,
+    pub next_deadline: Option<String>,
+    pub submitted_at: String,
+}
+
+impl From<&CaseSummary> for CaseSummaryOut {
+    fn from(c: &CaseSummary) -> Self {
+        CaseSummaryOut {
+            id: c.id,
+            file_number: c.file_number.clone(),
+            service_id: c.service_id.clone(),
+            state: c.state.clone(),
+            applicant_name: c.applicant_name.clone(),
+            site_address: c.site_address.clone(),
+            assignee_id: c.assignee_id,
+            next_deadline: c.next_deadline.clone(),
+            submitted_at: c.submitted_at.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventOut {
+    pub version: i64,
+    /// e.g. `submitted`, `documents_requested`, `notice_issued`.
+    pub kind: String,
+    pub label_de: String,
+    pub label_en: String,
+    pub state_after: String,
+    pub at: String,
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+}
+
+impl From<&EventRecord> for EventOut {
+    fn from(e: &EventRecord) -> Self {
+        let label = e.event.label();
+        EventOut {
+            version: e.case_version,
+            kind: e.event.code().into(),
+            label_de: label.de,
+            label_en: label.en,
+            state_after: e.state_after.clone(),
+            at: e.at.clone(),
+            data: serde_json::to_value(&e.event).unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ConditionOut {
+    /// Code of the XBau code list `nebenbestimmungart` (e.g. `2` = Auflage).
+    pub kind: String,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequestOut {
+    pub defects: Vec<String>,
+    pub deadline: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DecisionOut {
+    /// `approval` or `refusal`.
+    pub outcome: String,
+    pub conditions: Vec<ConditionOut>,
+    pub reasons: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseOut {
+    pub id: Uuid,
+    pub file_number: String,
+    pub service_id: String,
+    pub service_version: String,
+    pub state: String,
+    pub state_label_de: String,
+    pub state_label_en: String,
+    /// XBau `statusbauportal` 3.0 code.
+    pub portal_status: String,
+    /// Optimistic concurrency: changes with every step.
+    pub version: i64,
+    pub applicant_name: String,
+    pub site_address: String,
+    pub assignee_id: Option<Uuid>,
+    pub submitted_at: String,
+    pub next_deadline: Option<String>,
+    pub open_request: Option<RequestOut>,
+    pub decision: Option<DecisionOut>,
+    pub notice_document_id: Option<Uuid>,
+    pub fields: BTreeMap<String, String>,
+    pub documents: Vec<DocumentOut>,
+    pub events: Vec<EventOut>,
+    /// Actions the caller may take now (`take_over`, `request_documents`, …).
+    pub actions: Vec<String>,
+}
+
+pub fn decision_out(d: &Decision) -> DecisionOut {
+    match d {
+        Decision::Approval { conditions } => DecisionOut {
+            outcome: "approval".into(),
+            conditions: conditions
+                .iter()
+                .map(|c| ConditionOut {
+                    kind: c.kind.clone(),
+                    text: c.text.clone(),
+                })
+                .collect(),
+            reasons: None,
+        },
+        Decision::Refusal { reasons } => DecisionOut {
+            outcome: "refusal".into(),
+            conditions: vec![],
+            reasons: Some(reasons.clone()),
+        },
+    }
+}
+
+/// The short form after an action.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseStateOut {
+    pub id: Uuid,
+    pub file_number: String,
+    pub state: String,
+    pub version: i64,
+    pub next_deadline: Option<String>,
+    pub notice_document_id: Option<Uuid>,
+}
+
+impl From<&CaseRecord> for CaseStateOut {
+    fn from(c: &CaseRecord) -> Self {
+        CaseStateOut {
+            id: c.id,
+            file_number: c.file_number.clone(),
+            state: c.state.clone(),
+            version: c.version,
+            next_deadline: c.next_deadline.clone(),
+            notice_document_id: c.case.notice_document_id,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReceiptOut {
+    pub case_id: Uuid,
+    /// Aktenzeichen, unique per authority.
+    pub file_number: String,
+    pub received_at: String,
+    /// False when this repeated an earlier submission (same draft or idempotency key).
+    pub created: bool,
+}
+
+/// An action on a case.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum ActionRequest {
+    TakeOver,
+    ConfirmComplete,
+    RequestDocuments {
+        defects: Vec<String>,
+        /// `YYYY-MM-DD`
+        deadline: String,
+    },
+    SupplyDocuments,
+    Approve {
+        #[serde(default)]
+        conditions: Vec<ConditionOut>,
+    },
+    Refuse {
+        reasons: String,
+    },
+    IssueNotice,
+    Withdraw,
+}
+
+impl From<ActionRequest> for crate::app::CaseAction {
+    fn from(a: ActionRequest) -> Self {
+        use crate::app::CaseAction as C;
+        match a {
+            ActionRequest::TakeOver => C::TakeOver,
+            ActionRequest::ConfirmComplete => C::ConfirmComplete,
+            ActionRequest::RequestDocuments { defects, deadline } => {
+                C::RequestDocuments { defects, deadline }
+            }
+            ActionRequest::SupplyDocuments => C::SupplyDocuments,
+            ActionRequest::Approve { conditions } => C::Approve {
+                conditions: conditions
+                    .into_iter()
+                    .map(|c| ConditionItem {
+                        kind: c.kind,
+                        text: c.text,
+                    })
+                    .collect(),
+            },
+            ActionRequest::Refuse { reasons } => C::Refuse { reasons },
+            ActionRequest::IssueNotice => C::IssueNotice,
+            ActionRequest::Withdraw => C::Withdraw,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MessageOut {
+    pub id: Uuid,
+    pub case_id: Option<Uuid>,
+    /// `receipt`, `document_request`, `notice` or `info`.
+    pub kind: String,
+    pub subject: String,
+    pub body: String,
+    pub document_id: Option<Uuid>,
+    pub created_at: String,
+    pub read_at: Option<String>,
+}
+
+impl From<&Message> for MessageOut {
+    fn from(m: &Message) -> Self {
+        MessageOut {
+            id: m.id,
+            case_id: m.case_id,
+            kind: m.kind.clone(),
+            subject: m.subject.clone(),
+            body: m.body.clone(),
+            document_id: m.document_id,
+            created_at: m.created_at.clone(),
+            read_at: m.read_at.clone(),
+        }
+    }
+}
