@@ -67,6 +67,16 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Manage authorities (building authorities and municipalities).
+    Authority {
+        #[command(subcommand)]
+        command: AuthorityCommand,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Configuration tools.
     Config {
         #[command(subcommand)]
@@ -80,6 +90,51 @@ enum AuditCommand {
     Verify {
         #[command(flatten)]
         common: Common,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuthorityCommand {
+    /// Add an authority; prints its id.
+    Add {
+        #[command(flatten)]
+        common: Common,
+        /// e.g. "Landratsamt Beispielkreis – Untere Bauaufsichtsbehörde"
+        #[arg(long)]
+        name: String,
+        /// Postal address; "\n" separates lines.
+        #[arg(long)]
+        address: String,
+        /// Land (two letters, e.g. BW).
+        #[arg(long)]
+        state: String,
+        /// A municipality (Gemeinde) rather than a building authority.
+        #[arg(long)]
+        municipality: bool,
+    },
+    /// List authorities with their ids.
+    List {
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add an account. The password is read from AMTSWEG_NEW_PASSWORD or the first line of stdin.
+    Add {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// applicant, architect, caseworker, head_of_unit or admin
+        #[arg(long)]
+        role: String,
+        /// The authority of staff and admins.
+        #[arg(long)]
+        authority: Option<String>,
     },
 }
 
@@ -174,6 +229,122 @@ async fn audit_verify(config: Config) -> Result<bool, String> {
     }
 }
 
+const LANDER: [&str; 16] = [
+    "BW", "BY", "BE", "BB", "HB", "HH", "HE", "MV", "NI", "NW", "RP", "SL", "SN", "ST", "SH", "TH",
+];
+
+async fn authority_command(command: AuthorityCommand) -> Result<(), String> {
+    match command {
+        AuthorityCommand::Add {
+            common,
+            name,
+            address,
+            state,
+            municipality,
+        } => {
+            let app = bootstrap::open(config(&common, None)?, Arc::new(SystemClock)).await?;
+            let state = state.trim().to_uppercase();
+            if !LANDER.contains(&state.as_str()) {
+                return Err(format!(
+                    "--state: '{state}' is not a Land code ({})",
+                    LANDER.join(", ")
+                ));
+            }
+            if name.trim().is_empty() {
+                return Err("--name must not be empty".into());
+            }
+            let authority = amtsweg_store::Authority {
+                id: amtsweg_server::App::new_id(),
+                name: name.trim().to_string(),
+                address: address.replace("\\n", "\n"),
+                kind: if municipality {
+                    amtsweg_store::AuthorityKind::Municipality
+                } else {
+                    amtsweg_store::AuthorityKind::BuildingAuthority
+                },
+                state_code: state,
+                created_at: app.now_text(),
+            };
+            app.store
+                .insert_authority(&authority)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("{}", authority.id);
+            Ok(())
+        }
+        AuthorityCommand::List { common } => {
+            let app = bootstrap::open(config(&common, None)?, Arc::new(SystemClock)).await?;
+            for a in app.store.authorities().await.map_err(|e| e.to_string())? {
+                println!("{}\t{}\t{}\t{}", a.id, a.kind.code(), a.state_code, a.name);
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn add_user(
+    config: Config,
+    email: String,
+    name: String,
+    role: String,
+    authority: Option<String>,
+) -> Result<(), String> {
+    let role = amtsweg_domain::policy::Role::parse(&role).ok_or_else(|| {
+        format!(
+            "--role: '{role}' is not one of applicant, architect, caseworker, head_of_unit, admin"
+        )
+    })?;
+    let authority_id = match authority {
+        Some(text) => Some(
+            text.parse::<amtsweg_domain::Uuid>()
+                .map_err(|_| format!("--authority: '{text}' is not an authority id"))?,
+        ),
+        None => None,
+    };
+    if role.is_applicant_side() == authority_id.is_some() {
+        return Err(
+            "staff and admins need --authority; applicants and architects must not have one".into(),
+        );
+    }
+    let password = match std::env::var("AMTSWEG_NEW_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| e.to_string())?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    let app = bootstrap::open(config, Arc::new(SystemClock)).await?;
+    if let Some(id) = authority_id {
+        app.store
+            .authority(id)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("--authority: no authority {id}"))?;
+    }
+    let account = amtsweg_server::app::NewAccount {
+        email,
+        password,
+        display_name: name,
+        role,
+        authority_id,
+    };
+    match app.create_account(account, "cli").await {
+        Ok(user) => {
+            println!("{}", user.id);
+            Ok(())
+        }
+        Err(amtsweg_server::app::AppError::Invalid(errors)) => Err(errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message.en))
+            .collect::<Vec<_>>()
+            .join("; ")),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -211,6 +382,20 @@ async fn main() -> ExitCode {
                 Ok(false) => return ExitCode::from(1),
                 Err(e) => Err(e),
             },
+            Err(e) => Err(e),
+        },
+        Command::Authority { command } => authority_command(command).await,
+        Command::User {
+            command:
+                UserCommand::Add {
+                    common,
+                    email,
+                    name,
+                    role,
+                    authority,
+                },
+        } => match config(&common, None) {
+            Ok(c) => add_user(c, email, name, role, authority).await,
             Err(e) => Err(e),
         },
         Command::Config {

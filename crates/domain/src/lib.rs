@@ -15,3 +15,4 @@ pub mod service;
 pub mod text;
 
 pub use text::Text;
+pub use uuid::Uuid;

@@ -33,7 +33,7 @@ pub fn repo_root() -> PathBuf {
 
 pub fn amtsweg() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_amtsweg"));
-    cmd.current_dir(repo_root()).env("AMTSWEG_LOG", "warn");
+    cmd.current_dir(repo_root()).env("AMTSWEG_LOG", "error");
     cmd
 }
 

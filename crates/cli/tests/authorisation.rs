@@ -1,0 +1,230 @@
+//! A second applicant and a caseworker of another authority try every case-related route
+//! with the first applicant's ids: all are refused with 404 (or 401/403 where the role is
+//! wrong), nothing leaks and nothing changes.
+
+mod common;
+
+use common::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn cli(server: &Server, args: &[&str]) -> String {
+    let out = amtsweg()
+        .args(args)
+        .arg("--data-dir")
+        .arg(server.data.path())
+        .env("AMTSWEG_NEW_PASSWORD", "ein-langes-Passwort-2")
+        .output()
+        .expect("run amtsweg");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[tokio::test]
+async fn foreign_users_get_nothing_of_the_first_applicants_data() {
+    let server = Server::start();
+    let owner = register(&server, "owner@example.org", "Olga Owner").await;
+    let (case_id, file_number) = submitted_case(&owner).await;
+    // an open draft with a document, too
+    let draft: Value = owner
+        .post("/api/v1/drafts", json!({ "service_id": "baugenehmigung" }))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let draft_id = draft["id"].as_str().expect("id").to_string();
+    let doc: Value = owner
+        .upload(
+            &format!("/api/v1/drafts/{draft_id}/documents"),
+            "lageplan",
+            "p.pdf",
+            pdf("p"),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let draft_doc = doc["id"].as_str().expect("doc id").to_string();
+    // take the case to an open document request and then to an issued notice later
+    let caseworker = login(&server, CASEWORKER, PASSWORD).await;
+    assert_eq!(
+        caseworker
+            .act(&case_id, json!({ "action": "take_over" }))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let case = caseworker.json(&format!("/api/v1/cases/{case_id}")).await;
+    let case_doc = case["documents"][0]["id"]
+        .as_str()
+        .expect("case doc")
+        .to_string();
+    let message_id = owner.json("/api/v1/mailbox").await[0]["id"]
+        .as_str()
+        .expect("message")
+        .to_string();
+
+    let other_authority = cli(
+        &server,
+        &[
+            "authority",
+            "add",
+            "--name",
+            "Stadt Anderswo – Bauordnungsamt",
+            "--address",
+            "Markt 1\\n10115 Anderswo",
+            "--state",
+            "BE",
+        ],
+    );
+    cli(
+        &server,
+        &[
+            "user",
+            "add",
+            "--email",
+            "fremd@anderswo.de",
+            "--name",
+            "Fritz Fremd",
+            "--role",
+            "caseworker",
+            "--authority",
+            &other_authority,
+        ],
+    );
+    let intruders = [
+        register(&server, "mallory@example.org", "Mallory Muster").await,
+        login(&server, "fremd@anderswo.de", "ein-langes-Passwort-2").await,
+    ];
+
+    let version_before =
+        caseworker.json(&format!("/api/v1/cases/{case_id}")).await["version"].clone();
+    for intruder in &intruders {
+        let who = &intruder.user_id;
+        let reads = [
+            format!("/api/v1/drafts/{draft_id}"),
+            format!("/api/v1/cases/{case_id}"),
+            format!("/api/v1/cases/{case_id}/notice"),
+            format!("/api/v1/documents/{draft_doc}"),
+            format!("/api/v1/documents/{case_doc}"),
+            format!("/api/v1/mailbox/{message_id}"),
+        ];
+        for path in &reads {
+            let r = intruder.get(path).await;
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{who} GET {path}");
+            let body = r.text().await.unwrap_or_default();
+            assert!(
+                !body.contains("Olga") && !body.contains(&file_number),
+                "{path} leaks data"
+            );
+        }
+        let writes = [
+            intruder
+                .patch(
+                    &format!("/api/v1/drafts/{draft_id}"),
+                    json!({ "fields": { "storeys": "9" } }),
+                )
+                .await,
+            intruder
+                .upload(
+                    &format!("/api/v1/drafts/{draft_id}/documents"),
+                    "lageplan",
+                    "x.pdf",
+                    pdf("x"),
+                )
+                .await,
+            intruder
+                .delete(&format!("/api/v1/drafts/{draft_id}/documents/{draft_doc}"))
+                .await,
+            intruder
+                .post(&format!("/api/v1/drafts/{draft_id}/submit"), json!({}))
+                .await,
+            intruder
+                .upload(
+                    &format!("/api/v1/cases/{case_id}/supplements"),
+                    "sonstiges",
+                    "x.pdf",
+                    pdf("x"),
+                )
+                .await,
+        ];
+        for r in writes {
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{who} {}", r.url());
+        }
+        for action in [
+            json!({ "action": "take_over" }),
+            json!({ "action": "confirm_complete" }),
+            json!({ "action": "request_documents", "defects": ["x"], "deadline": "2099-01-01" }),
+            json!({ "action": "supply_documents" }),
+            json!({ "action": "approve", "conditions": [] }),
+            json!({ "action": "refuse", "reasons": "x" }),
+            json!({ "action": "issue_notice" }),
+            json!({ "action": "withdraw" }),
+        ] {
+            let r = intruder.act(&case_id, action.clone()).await;
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{who} {action}");
+        }
+        // lists and searches show nothing of it
+        let list = intruder.get("/api/v1/cases").await;
+        let text = list.text().await.unwrap_or_default();
+        assert!(
+            !text.contains(&case_id) && !text.contains(&file_number),
+            "case list leaks"
+        );
+        let search = intruder
+            .http
+            .get(server.url("/api/v1/cases"))
+            .query(&[("q", file_number.as_str())])
+            .bearer_auth(&intruder.token)
+            .send()
+            .await
+            .expect("search");
+        assert!(!search.text().await.unwrap_or_default().contains(&case_id));
+        assert!(
+            !intruder
+                .get("/api/v1/drafts")
+                .await
+                .text()
+                .await
+                .unwrap_or_default()
+                .contains(&draft_id)
+        );
+        assert!(
+            !intruder
+                .get("/api/v1/mailbox")
+                .await
+                .text()
+                .await
+                .unwrap_or_default()
+                .contains(&message_id)
+        );
+    }
+    // applicants never reach staff functions, even on their own case
+    assert_eq!(
+        owner
+            .act(&case_id, json!({ "action": "confirm_complete" }))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    // staff cannot act as the applicant
+    assert_eq!(
+        caseworker
+            .act(&case_id, json!({ "action": "withdraw" }))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    // nothing changed
+    let after = caseworker.json(&format!("/api/v1/cases/{case_id}")).await;
+    assert_eq!(after["version"], version_before);
+    let draft = owner.json(&format!("/api/v1/drafts/{draft_id}")).await;
+    assert_eq!(draft["documents"].as_array().map(Vec::len), Some(1));
+    assert_eq!(draft["fields"], json!({}));
+    let (ok, report) = audit_verify(server.data.path());
+    assert!(ok, "{report}");
+}
