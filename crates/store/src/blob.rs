@@ -25,6 +25,10 @@ pub enum BlobError {
     Io(#[from] std::io::Error),
 }
 
+/// Decides from the first bytes whether an upload is accepted; a refusal carries the
+/// recognised content type, if any.
+pub type HeadCheck = dyn Fn(&[u8]) -> Result<(), Option<&'static str>> + Send + Sync;
+
 /// What is known of a stored blob.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredBlob {
@@ -69,7 +73,7 @@ impl BlobStore {
         &self,
         mut body: S,
         limit: u64,
-        accept: &(dyn Fn(&[u8]) -> Result<(), Option<&'static str>> + Send + Sync),
+        accept: &HeadCheck,
     ) -> Result<StoredBlob, BlobError>
     where
         S: Stream<Item = Result<bytes::Bytes, E>> + Unpin,

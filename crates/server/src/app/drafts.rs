@@ -160,14 +160,14 @@ impl App {
         draft_id: Uuid,
         idempotency_key: Option<String>,
     ) -> Result<SubmitResult, AppError> {
-        if let Some(key) = &idempotency_key {
-            if key.is_empty() || key.len() > 200 || !key.chars().all(|c| c.is_ascii_graphic()) {
-                return Err(AppError::bad_request(
-                    "invalid_idempotency_key",
-                    "Ungültiger Idempotency-Key.",
-                    "Invalid Idempotency-Key.",
-                ));
-            }
+        if let Some(key) = &idempotency_key
+            && (key.is_empty() || key.len() > 200 || !key.chars().all(|c| c.is_ascii_graphic()))
+        {
+            return Err(AppError::bad_request(
+                "invalid_idempotency_key",
+                "Ungültiger Idempotency-Key.",
+                "Invalid Idempotency-Key.",
+            ));
         }
         let draft = self
             .load_draft(who, draft_id, Access::ApplicantWrite)
@@ -223,7 +223,7 @@ impl App {
                 id: App::new_id(),
                 recipient_id: who.user.id,
                 kind: "receipt".into(),
-                subject: format!("Eingangsbestätigung – Aktenzeichen {{file_number}} / Receipt – file number {{file_number}}"),
+                subject: "Eingangsbestätigung – Aktenzeichen {file_number} / Receipt – file number {file_number}".to_string(),
                 body: format!(
                     "Ihr Antrag „{}“ ist am {} eingegangen. Aktenzeichen: {{file_number}}.\n\nYour application '{}' was received on {}. File number: {{file_number}}.",
                     service.name.de,
