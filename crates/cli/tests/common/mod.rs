@@ -44,8 +44,17 @@ impl Server {
     }
 
     pub fn start_in(data: tempfile::TempDir) -> Server {
+        Self::start_with(data, "")
+    }
+
+    /// Starts with a configuration file of the given TOML text.
+    pub fn start_with(data: tempfile::TempDir, config_toml: &str) -> Server {
+        let config = data.path().join("amtsweg.toml");
+        std::fs::write(&config, config_toml).expect("write config");
         let mut child = amtsweg()
-            .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir"])
+            .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--config"])
+            .arg(&config)
+            .arg("--data-dir")
             .arg(data.path())
             .stdout(Stdio::piped())
             .spawn()
