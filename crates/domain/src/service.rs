@@ -46,15 +46,22 @@ pub struct SummaryTemplates {
     pub applicant_address: String,
     pub subject: String,
     pub site: String,
+    /// Who acts for the applicant, if anyone (empty when not).
+    #[serde(default)]
+    pub representative: Option<String>,
 }
 
 impl SummaryTemplates {
-    fn all(&self) -> [(&'static str, &str); 4] {
+    fn all(&self) -> [(&'static str, &str); 5] {
         [
             ("case_summary.applicant_name", &self.applicant_name),
             ("case_summary.applicant_address", &self.applicant_address),
             ("case_summary.subject", &self.subject),
             ("case_summary.site", &self.site),
+            (
+                "case_summary.representative",
+                self.representative.as_deref().unwrap_or(""),
+            ),
         ]
     }
 }
@@ -109,6 +116,9 @@ pub struct NoticeTexts {
     pub refusal_title: Text,
     pub approval_sentence: Text,
     pub refusal_sentence: Text,
+    /// Headings of the subject and the site sections.
+    pub subject_heading: Text,
+    pub site_heading: Text,
     pub legal_remedies: Text,
 }
 

@@ -30,6 +30,7 @@ fn data(decision: Decision) -> NoticeData {
             Verwaltungsgerichtsordnung (VwGO) eingereicht werden."
                 .into(),
         signatory: "Im Auftrag\nErika Mustermann".into(),
+        wording: amtsweg_notice::Wording::building_permit(true),
     }
 }
 

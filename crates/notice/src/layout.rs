@@ -328,10 +328,7 @@ pub(crate) fn layout(fonts: &Fonts, data: &NoticeData) -> Result<Vec<Page>, Noti
     flow.y = flow.y.max(info_end).max(BODY_MIN_TOP);
 
     // Title.
-    let title = match data.decision {
-        Decision::Approval { .. } => "Baugenehmigung",
-        Decision::Refusal { .. } => "Ablehnung des Bauantrags",
-    };
+    let title = data.wording.title.as_str();
     flow.paragraph(&[Run::bold(title)], TITLE_SIZE, 0.0, CONTENT_WIDTH, None)?;
 
     if let Some(representative) = data
@@ -342,20 +339,17 @@ pub(crate) fn layout(fonts: &Fonts, data: &NoticeData) -> Result<Vec<Page>, Noti
         flow.heading("Vertreten durch")?;
         flow.text_block(representative, Style::Regular, BODY_SIZE, 0.0)?;
     }
-    flow.heading("Bauvorhaben")?;
+    flow.heading(&data.wording.subject_heading)?;
     flow.text_block(&data.project, Style::Regular, BODY_SIZE, 0.0)?;
-    flow.heading("Baugrundstück")?;
-    flow.text_block(&data.site, Style::Regular, BODY_SIZE, 0.0)?;
+    if !data.site.trim().is_empty() {
+        flow.heading(&data.wording.site_heading)?;
+        flow.text_block(&data.site, Style::Regular, BODY_SIZE, 0.0)?;
+    }
 
     match &data.decision {
         Decision::Approval { conditions } => {
             flow.gap(SECTION_GAP);
-            let sentence = if conditions.is_empty() {
-                "Die Baugenehmigung wird erteilt."
-            } else {
-                "Die Baugenehmigung wird nach Maßgabe der nachstehenden Nebenbestimmungen erteilt."
-            };
-            flow.text_block(sentence, Style::Bold, BODY_SIZE, 0.0)?;
+            flow.text_block(&data.wording.decision_sentence, Style::Bold, BODY_SIZE, 0.0)?;
             if !conditions.is_empty() {
                 flow.heading("Nebenbestimmungen")?;
                 let widest = format!("{}.", conditions.len());
@@ -401,7 +395,7 @@ pub(crate) fn layout(fonts: &Fonts, data: &NoticeData) -> Result<Vec<Page>, Noti
         }
         Decision::Refusal { reasons } => {
             flow.gap(SECTION_GAP);
-            flow.text_block("Der Bauantrag wird abgelehnt.", Style::Bold, BODY_SIZE, 0.0)?;
+            flow.text_block(&data.wording.decision_sentence, Style::Bold, BODY_SIZE, 0.0)?;
             flow.heading("Begründung")?;
             flow.text_block(reasons, Style::Regular, BODY_SIZE, 0.0)?;
         }

@@ -31,6 +31,7 @@
 //!     },
 //!     legal_remedies: "Gegen diesen Bescheid kann …".into(),
 //!     signatory: "Im Auftrag\nErika Mustermann".into(),
+//!     wording: amtsweg_notice::Wording::building_permit(true),
 //! };
 //! let pdf: Vec<u8> = render_pdf(&data)?;
 //! # Ok::<(), amtsweg_notice::NoticeError>(())
@@ -76,6 +77,43 @@ pub struct NoticeData {
     pub legal_remedies: String,
     /// E.g. "Im Auftrag\nErika Mustermann".
     pub signatory: String,
+    /// Texts of the service: title, operative sentence, section headings.
+    pub wording: Wording,
+}
+
+/// What a notice of this service says in its fixed places (from the service definition).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wording {
+    /// e.g. "Baugenehmigung" or "Ablehnung des Bauantrags".
+    pub title: String,
+    /// The operative sentence, e.g. "Die Baugenehmigung wird … erteilt."
+    pub decision_sentence: String,
+    /// Heading of `project`, e.g. "Bauvorhaben".
+    pub subject_heading: String,
+    /// Heading of `site`, e.g. "Baugrundstück"; the section is left out when `site` is empty.
+    pub site_heading: String,
+}
+
+impl Wording {
+    /// The wording of a building permit, for tests and examples.
+    pub fn building_permit(approval: bool) -> Self {
+        Wording {
+            title: if approval {
+                "Baugenehmigung"
+            } else {
+                "Ablehnung des Bauantrags"
+            }
+            .into(),
+            decision_sentence: if approval {
+                "Die Baugenehmigung wird nach Maßgabe der nachstehenden Nebenbestimmungen erteilt."
+            } else {
+                "Der Bauantrag wird abgelehnt."
+            }
+            .into(),
+            subject_heading: "Bauvorhaben".into(),
+            site_heading: "Baugrundstück".into(),
+        }
+    }
 }
 
 /// The operative part of the notice.

@@ -26,6 +26,7 @@ fn sample(decision: Decision) -> NoticeData {
         decision,
         legal_remedies: LEGAL_REMEDIES.into(),
         signatory: "Im Auftrag\nErika Mustermann".into(),
+        wording: amtsweg_notice::Wording::building_permit(true),
     }
 }
 
@@ -265,6 +266,7 @@ fn degenerate_inputs_still_render() {
         },
         legal_remedies: String::new(),
         signatory: String::new(),
+        wording: amtsweg_notice::Wording::building_permit(true),
     };
     assert!(render_pdf(&empty).unwrap().starts_with(b"%PDF-"));
 

@@ -51,11 +51,24 @@ impl Server {
     pub fn start_with(data: tempfile::TempDir, config_toml: &str) -> Server {
         let config = data.path().join("amtsweg.toml");
         std::fs::write(&config, config_toml).expect("write config");
+        let (child, base) = Self::spawn(data.path(), &config);
+        Server { base, data, child }
+    }
+
+    /// Starts the server again on the same data (after [`Server::kill`]).
+    pub fn restart(&mut self) {
+        let config = self.data.path().join("amtsweg.toml");
+        let (child, base) = Self::spawn(self.data.path(), &config);
+        self.child = child;
+        self.base = base;
+    }
+
+    fn spawn(data: &Path, config: &Path) -> (Child, String) {
         let mut child = amtsweg()
             .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--config"])
-            .arg(&config)
+            .arg(config)
             .arg("--data-dir")
-            .arg(data.path())
+            .arg(data)
             .stdout(Stdio::piped())
             .spawn()
             .expect("start amtsweg");
@@ -72,7 +85,7 @@ impl Server {
         };
         // keep draining stdout so the server never blocks on a full pipe
         std::thread::spawn(move || for _ in lines {});
-        Server { base, data, child }
+        (child, base)
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -3,7 +3,7 @@
 use amtsweg_domain::case::{Case, Decision};
 use amtsweg_domain::form::FormData;
 use amtsweg_domain::service::{self, ServiceDefinition};
-use amtsweg_notice::{Condition, NoticeData};
+use amtsweg_notice::{Condition, NoticeData, Wording};
 use amtsweg_store::{CaseRecord, Document, DocumentOrigin};
 use uuid::Uuid;
 
@@ -43,7 +43,32 @@ impl App {
             },
             None => return Err(AppError::Internal("notice without decision".into())),
         };
-        let representative = form.get("representative_name").cloned();
+        let approval = matches!(case.decision, Some(Decision::Approval { .. }));
+        let texts = &svc.notice;
+        let wording = Wording {
+            title: if approval {
+                &texts.approval_title
+            } else {
+                &texts.refusal_title
+            }
+            .de
+            .clone(),
+            decision_sentence: if approval {
+                &texts.approval_sentence
+            } else {
+                &texts.refusal_sentence
+            }
+            .de
+            .clone(),
+            subject_heading: texts.subject_heading.de.clone(),
+            site_heading: texts.site_heading.de.clone(),
+        };
+        let representative = svc
+            .case_summary
+            .representative
+            .as_ref()
+            .map(|t| service::render_template(t, &form))
+            .filter(|r| !r.is_empty());
         let data = NoticeData {
             authority_name: authority.name.clone(),
             authority_address: authority.address.clone(),
@@ -59,6 +84,7 @@ impl App {
             decision,
             legal_remedies: svc.notice.legal_remedies.de.clone(),
             signatory: format!("Im Auftrag\n{}", who.user.display_name),
+            wording,
         };
         let pdf = tokio::task::spawn_blocking(move || amtsweg_notice::render_pdf(&data))
             .await
