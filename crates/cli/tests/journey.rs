@@ -573,3 +573,93 @@ async fn openapi_document_describes_the_api() {
     assert!(doc["components"]["schemas"]["Problem"].is_object());
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
+
+#[tokio::test]
+async fn a_second_service_runs_on_the_same_engine() {
+    let server = Server::start();
+    let applicant = register(&server, "laden@example.org", "Şebnem Yılmaz").await;
+    let services = applicant.json("/api/v1/services").await;
+    assert!(
+        services
+            .as_array()
+            .expect("services")
+            .iter()
+            .any(|s| s["id"] == "gewerbeanmeldung")
+    );
+    let draft: Value = applicant
+        .post(
+            "/api/v1/drafts",
+            json!({ "service_id": "gewerbeanmeldung" }),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let draft_id = draft["id"].as_str().expect("id").to_string();
+    let fields = json!({
+        "holder_given_name": "Şebnem", "holder_family_name": "Yılmaz", "holder_birth_date": "1988-04-12",
+        "holder_street": "Königstraße 5", "holder_postal_code": "70173", "holder_city": "Stuttgart", "holder_email": "laden@example.org",
+        "legal_form": "sole", "activity": "Einzelhandel mit Fahrrädern und Zubehör", "start_date": "2027-01-02", "employees": "2",
+        "permit_required": "false", "premises_street": "Marienplatz 1", "premises_postal_code": "70178", "premises_city": "Stuttgart"
+    });
+    assert_eq!(
+        applicant
+            .patch(
+                &format!("/api/v1/drafts/{draft_id}"),
+                json!({ "fields": fields })
+            )
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let draft = applicant.json(&format!("/api/v1/drafts/{draft_id}")).await;
+    assert_eq!(draft["missing_documents"], json!(["identity"]));
+    applicant
+        .upload(
+            &format!("/api/v1/drafts/{draft_id}/documents"),
+            "identity",
+            "ausweis.png",
+            png(),
+        )
+        .await;
+    let receipt: Value = applicant
+        .post(&format!("/api/v1/drafts/{draft_id}/submit"), json!({}))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        receipt["file_number"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("GA-")
+    );
+    let case_id = receipt["case_id"].as_str().expect("case").to_string();
+    let caseworker = login(&server, CASEWORKER, PASSWORD).await;
+    for action in [
+        json!({ "action": "take_over" }),
+        json!({ "action": "approve" }),
+        json!({ "action": "issue_notice" }),
+    ] {
+        assert_eq!(
+            caseworker.act(&case_id, action.clone()).await.status(),
+            StatusCode::OK,
+            "{action}"
+        );
+    }
+    let case = applicant.json(&format!("/api/v1/cases/{case_id}")).await;
+    assert_eq!(case["state"], "acknowledged");
+    let notice = applicant
+        .get(&format!("/api/v1/cases/{case_id}/notice"))
+        .await
+        .bytes()
+        .await
+        .expect("pdf");
+    if let Some(text) = pdf_text(&notice) {
+        assert!(
+            text.contains("Empfangsbestätigung der Gewerbeanzeige"),
+            "{text}"
+        );
+        assert!(text.contains("Yılmaz"));
+    }
+}
