@@ -13,34 +13,7 @@ async fn acknowledged_submissions_survive_kill_9() {
     let applicant = register(&server, "durable@example.org", "Dora Dauer").await;
     let mut drafts = Vec::new();
     for _ in 0..24 {
-        let draft: Value = applicant
-            .post("/api/v1/drafts", json!({ "service_id": "baugenehmigung" }))
-            .await
-            .json()
-            .await
-            .expect("json");
-        let id = draft["id"].as_str().expect("id").to_string();
-        applicant
-            .patch(
-                &format!("/api/v1/drafts/{id}"),
-                json!({ "fields": application_form() }),
-            )
-            .await;
-        for doc in [
-            "lageplan",
-            "bauzeichnungen",
-            "baubeschreibung",
-            "bauvorlageberechtigung",
-        ] {
-            applicant
-                .upload(
-                    &format!("/api/v1/drafts/{id}/documents"),
-                    doc,
-                    "d.pdf",
-                    pdf(&id),
-                )
-                .await;
-        }
+        let id = complete_draft(&applicant).await;
         drafts.push(id);
     }
     let (token, http) = (applicant.token.clone(), applicant.http.clone());

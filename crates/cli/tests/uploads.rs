@@ -64,34 +64,7 @@ async fn an_upload_over_the_limit_is_refused_with_413_and_leaves_nothing() {
 async fn concurrent_submissions_of_one_draft_make_one_case() {
     let server = Server::start();
     let applicant = register(&server, "double@example.org", "Doris Doppel").await;
-    let draft: Value = applicant
-        .post("/api/v1/drafts", json!({ "service_id": "baugenehmigung" }))
-        .await
-        .json()
-        .await
-        .expect("json");
-    let draft_id = draft["id"].as_str().expect("id").to_string();
-    applicant
-        .patch(
-            &format!("/api/v1/drafts/{draft_id}"),
-            json!({ "fields": application_form() }),
-        )
-        .await;
-    for doc in [
-        "lageplan",
-        "bauzeichnungen",
-        "baubeschreibung",
-        "bauvorlageberechtigung",
-    ] {
-        applicant
-            .upload(
-                &format!("/api/v1/drafts/{draft_id}/documents"),
-                doc,
-                "d.pdf",
-                pdf(doc),
-            )
-            .await;
-    }
+    let draft_id = complete_draft(&applicant).await;
     // a double click: several submissions at once, without an idempotency key
     let url = server.url(&format!("/api/v1/drafts/{draft_id}/submit"));
     let tasks: Vec<_> = (0..6)

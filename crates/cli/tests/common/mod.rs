@@ -242,8 +242,8 @@ pub fn application_form() -> Value {
     })
 }
 
-/// A complete application, uploaded and submitted; returns (case id, file number).
-pub async fn submitted_case(applicant: &Api<'_>) -> (String, String) {
+/// A draft with a complete form and the required documents; returns its id.
+pub async fn complete_draft(applicant: &Api<'_>) -> String {
     let draft: Value = applicant
         .post("/api/v1/drafts", json!({ "service_id": "baugenehmigung" }))
         .await
@@ -274,6 +274,12 @@ pub async fn submitted_case(applicant: &Api<'_>) -> (String, String) {
             .await;
         assert_eq!(r.status(), StatusCode::CREATED, "upload {doc}");
     }
+    draft_id
+}
+
+/// A complete application, submitted; returns (case id, file number).
+pub async fn submitted_case(applicant: &Api<'_>) -> (String, String) {
+    let draft_id = complete_draft(applicant).await;
     let receipt: Value = applicant
         .http
         .post(
