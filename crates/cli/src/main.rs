@@ -13,6 +13,8 @@ use amtsweg_server::clock::SystemClock;
 use amtsweg_server::config::Config;
 use clap::{Args, Parser, Subcommand};
 
+mod calendar;
+
 #[derive(Parser)]
 #[command(
     name = "amtsweg",
@@ -81,6 +83,11 @@ enum Command {
     Config {
         #[command(subcommand)]
         command: ConfigCommand,
+    },
+    /// Public holidays and statutory deadlines.
+    Calendar {
+        #[command(subcommand)]
+        command: calendar::CalendarArgs,
     },
 }
 
@@ -385,6 +392,7 @@ async fn main() -> ExitCode {
             Err(e) => Err(e),
         },
         Command::Authority { command } => authority_command(command).await,
+        Command::Calendar { command } => calendar::run(command),
         Command::User {
             command:
                 UserCommand::Add {

@@ -353,6 +353,34 @@ pub fn sniff(head: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// The content type a file name promises by its extension, among the sniffable ones.
+pub fn type_by_extension(file_name: &str) -> Option<&'static str> {
+    let extension = file_name.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match extension.as_str() {
+        "pdf" => "application/pdf",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "tif" | "tiff" => "image/tiff",
+        _ => return None,
+    })
+}
+
+/// A short name of a content type for people: `PDF`, `PNG`, …
+pub fn short_type_name(content_type: &str) -> &str {
+    match content_type {
+        "application/pdf" => "PDF",
+        "image/png" => "PNG",
+        "image/jpeg" => "JPEG",
+        "image/tiff" => "TIFF",
+        other => other,
+    }
+}
+
+/// Whether a document type applies to this data (its `only_if` condition holds).
+pub fn document_applies(document: &crate::service::DocumentType, data: &FormData) -> bool {
+    applies(&document.only_if, data)
+}
+
 /// The required document types (ids) for this data that are not among `present`.
 pub fn missing_documents<'a>(
     service: &'a ServiceDefinition,

@@ -6,6 +6,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod audit;
+pub mod calendar;
 pub mod case;
 pub mod din91379;
 pub mod file_number;

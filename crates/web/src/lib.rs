@@ -1,11 +1,117 @@
 //! The web pages of amtsweg: server-rendered HTML, German first, English switchable.
+//!
+//! No JavaScript, no inline styles: everything works with plain forms, so the pages run
+//! under the strict Content-Security-Policy of `amtsweg_server::http::finish`.
 #![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
+mod assets;
+mod errors;
+mod format;
+mod forms;
+mod i18n;
+mod layout;
+mod pages;
+mod session;
 
 use std::sync::Arc;
 
 use amtsweg_server::App;
+use amtsweg_store::AuthorityKind;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::routing::{get, post};
+use tokio::sync::OnceCell;
+
+use pages::{cases, drafts, public, staff, uploads};
+
+/// The state of the pages: the application, and what they keep of it.
+pub struct Web {
+    pub app: Arc<App>,
+    authority: OnceCell<String>,
+}
+
+impl Web {
+    /// The name of the building authority, for the header (read once).
+    pub async fn authority_name(&self) -> String {
+        let name = self
+            .authority
+            .get_or_try_init(|| async {
+                let authorities = self
+                    .app
+                    .store
+                    .authorities()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                authorities
+                    .into_iter()
+                    .find(|a| a.kind == AuthorityKind::BuildingAuthority)
+                    .map(|a| a.name)
+                    .ok_or_else(|| "no building authority".to_string())
+            })
+            .await;
+        match name {
+            Ok(name) => name.clone(),
+            Err(e) => {
+                tracing::debug!(error = %e, "authority name");
+                String::new()
+            }
+        }
+    }
+}
 
 pub fn router(app: Arc<App>) -> Router {
-    Router::new().with_state(app)
+    // uploads are streamed and limited by the blob store; this only stops endless bodies
+    let upload_limit = usize::try_from(app.config.max_upload_bytes().saturating_add(1024 * 1024))
+        .unwrap_or(usize::MAX);
+    let web = Arc::new(Web {
+        app,
+        authority: OnceCell::new(),
+    });
+    Router::new()
+        .route("/", get(public::start))
+        .route("/lang/{code}", get(public::set_lang))
+        .route("/login", get(public::login_form).post(public::login))
+        .route(
+            "/register",
+            get(public::register_form).post(public::register),
+        )
+        .route("/logout", post(public::logout))
+        .route("/applications", get(cases::applications))
+        .route("/drafts", post(drafts::create))
+        .route(
+            "/drafts/{id}/steps/{n}",
+            get(drafts::step).post(drafts::save_step),
+        )
+        .route(
+            "/drafts/{id}/documents",
+            get(uploads::documents)
+                .post(uploads::upload)
+                .layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/drafts/{id}/documents/{doc}/delete", post(uploads::delete))
+        .route("/drafts/{id}/review", get(drafts::review))
+        .route("/drafts/{id}/submit", post(drafts::submit))
+        .route("/cases/{id}", get(cases::case))
+        .route("/cases/{id}/receipt", get(cases::receipt))
+        .route("/cases/{id}/notice", get(uploads::notice))
+        .route(
+            "/cases/{id}/supplements",
+            post(uploads::supplement).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/cases/{id}/actions/{action}", post(cases::act))
+        .route("/documents/{id}", get(uploads::download))
+        .route("/mailbox", get(cases::mailbox))
+        .route("/mailbox/{id}", get(cases::message))
+        .route("/work/inbox", get(staff::inbox))
+        .route("/work/cases/{id}", get(staff::case))
+        .route("/work/cases/{id}/actions/{action}", post(staff::act))
+        .route("/assets/{*path}", get(assets::serve))
+        .fallback(errors::not_found)
+        .layer(middleware::from_fn_with_state(
+            web.clone(),
+            errors::render_errors,
+        ))
+        .with_state(web)
 }

@@ -3,6 +3,7 @@
 use amtsweg_domain::Text;
 use amtsweg_domain::form;
 use amtsweg_domain::policy::Access;
+use amtsweg_store::blob::{BlobError, StoredBlob};
 use amtsweg_store::{Document, DocumentOrigin};
 use bytes::Bytes;
 use futures_util::Stream;
@@ -32,24 +33,53 @@ fn unknown_type(id: &str) -> AppError {
 }
 
 impl App {
+    /// Streams an upload to the blob store. Its first bytes decide: the content must be of an
+    /// accepted type, and of the type its file name promises (PNG bytes in `plan.pdf` are refused).
     async fn store_upload<S, E>(
         &self,
         accept: &[String],
+        file_name: &str,
         body: S,
-    ) -> Result<(amtsweg_store::blob::StoredBlob, &'static str), AppError>
+    ) -> Result<(StoredBlob, &'static str), AppError>
     where
         S: Stream<Item = Result<Bytes, E>> + Unpin,
         E: std::fmt::Display,
     {
-        let accept = accept.to_vec();
+        let promised = form::type_by_extension(file_name);
+        let accepted = accept.to_vec();
         let check = move |head: &[u8]| match form::sniff(head) {
-            Some(kind) if accept.iter().any(|a| a == kind) => Ok(()),
+            Some(kind)
+                if accepted.iter().any(|a| a == kind) && promised.is_none_or(|p| p == kind) =>
+            {
+                Ok(())
+            }
             other => Err(other),
         };
-        let blob = self
+        let blob = match self
             .blobs
             .put_stream(body, self.config.max_upload_bytes(), &check)
-            .await?;
+            .await
+        {
+            Err(BlobError::Rejected {
+                sniffed: Some(found),
+            }) if promised.is_some_and(|p| p != found) && accept.iter().any(|a| a == found) => {
+                let (promised, found) = (
+                    form::short_type_name(promised.unwrap_or_default()),
+                    form::short_type_name(found),
+                );
+                return Err(AppError::UnsupportedMedia {
+                    message: Text::new(
+                        format!(
+                            "Die Datei „{file_name}“ ist dem Namen nach {promised}, enthält aber {found}. Bitte prüfen Sie, ob Sie die richtige Datei gewählt haben."
+                        ),
+                        format!(
+                            "The file '{file_name}' is named as {promised} but contains {found}. Please check that you chose the right file."
+                        ),
+                    ),
+                });
+            }
+            other => other?,
+        };
         let kind = form::sniff(&blob.head).ok_or(AppError::UnsupportedMedia {
             message: Text::new("Unbekannter Dateityp.", "Unknown file type."),
         })?;
@@ -76,7 +106,9 @@ impl App {
         let doc_type = service
             .document_type(&upload.document_type)
             .ok_or_else(|| unknown_type(&upload.document_type))?;
-        let (blob, content_type) = self.store_upload(&doc_type.accept, upload.body).await?;
+        let (blob, content_type) = self
+            .store_upload(&doc_type.accept, &upload.file_name, upload.body)
+            .await?;
         let document = Document {
             id: App::new_id(),
             draft_id: Some(draft_id),
@@ -147,7 +179,9 @@ impl App {
         let doc_type = service
             .document_type(&upload.document_type)
             .ok_or_else(|| unknown_type(&upload.document_type))?;
-        let (blob, content_type) = self.store_upload(&doc_type.accept, upload.body).await?;
+        let (blob, content_type) = self
+            .store_upload(&doc_type.accept, &upload.file_name, upload.body)
+            .await?;
         let document = Document {
             id: App::new_id(),
             draft_id: None,

@@ -1,0 +1,170 @@
+//! The page handlers, and what several of them share.
+
+pub mod cases;
+pub mod drafts;
+pub mod public;
+pub mod staff;
+pub mod uploads;
+
+use amtsweg_domain::case::Event;
+use amtsweg_domain::service::ServiceDefinition;
+use amtsweg_server::app::AppError;
+use amtsweg_store::{Document, DocumentOrigin, EventRecord};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::errors::Failure;
+use crate::format;
+use crate::i18n::{self, Lang};
+
+/// An id in a path; anything unreadable is "not found".
+pub fn parse_id(text: &str) -> Result<Uuid, Failure> {
+    Uuid::parse_str(text).map_err(|_| Failure::App(AppError::NotFound))
+}
+
+/// `?done=…` after a successful action.
+#[derive(Debug, Default, Deserialize)]
+pub struct DoneQuery {
+    pub done: Option<String>,
+}
+
+impl DoneQuery {
+    pub fn message(&self, lang: Lang) -> Option<String> {
+        self.done
+            .as_deref()
+            .and_then(|d| i18n::done(lang, d))
+            .map(str::to_string)
+    }
+}
+
+/// The state of a case as shown: label, badge style, XBau portal status.
+pub struct StateView {
+    pub label: String,
+    pub badge: &'static str,
+    pub portal_status: String,
+}
+
+pub fn state_view(service: Option<&ServiceDefinition>, state: &str, lang: Lang) -> StateView {
+    let definition = service.and_then(|s| s.process.state(state));
+    let portal_status = definition
+        .map(|d| d.portal_status.clone())
+        .unwrap_or_default();
+    // statusbauportal 3.0: 10 approved, 04 refused, 17 documents requested, 23 withdrawn
+    let badge = match portal_status.as_str() {
+        "10" => "kern-badge--success",
+        "04" => "kern-badge--danger",
+        "17" => "kern-badge--warning",
+        "23" => "app-badge--neutral",
+        _ => "kern-badge--info",
+    };
+    StateView {
+        label: definition
+            .map(|d| d.label.get(lang).to_string())
+            .unwrap_or_else(|| state.to_string()),
+        badge,
+        portal_status,
+    }
+}
+
+/// A document in a list.
+pub struct DocRow {
+    pub id: String,
+    pub href: String,
+    pub file_name: String,
+    pub type_label: String,
+    pub origin: String,
+    pub size: String,
+    pub uploaded_at: String,
+    pub uploaded_iso: String,
+}
+
+pub fn origin_label(origin: DocumentOrigin, lang: Lang) -> &'static str {
+    let t = i18n::t(lang);
+    match origin {
+        DocumentOrigin::Application => t.origin_application,
+        DocumentOrigin::PendingSupplement => t.origin_pending,
+        DocumentOrigin::Supplement => t.origin_supplement,
+        DocumentOrigin::Notice => t.origin_notice,
+    }
+}
+
+pub fn doc_row(service: &ServiceDefinition, doc: &Document, lang: Lang) -> DocRow {
+    let href = match (doc.origin, doc.case_id) {
+        (DocumentOrigin::Notice, Some(case_id)) => format!("/cases/{case_id}/notice"),
+        _ => format!("/documents/{}", doc.id),
+    };
+    let type_label = match doc.origin {
+        DocumentOrigin::Notice => i18n::t(lang).origin_notice.to_string(),
+        _ => service
+            .document_type(&doc.document_type)
+            .map(|d| d.label.get(lang).to_string())
+            .unwrap_or_else(|| doc.document_type.clone()),
+    };
+    DocRow {
+        id: doc.id.to_string(),
+        href,
+        file_name: doc.file_name.clone(),
+        type_label,
+        origin: origin_label(doc.origin, lang).to_string(),
+        size: format::size(lang, doc.size_bytes),
+        uploaded_at: format::datetime_text(lang, &doc.uploaded_at),
+        uploaded_iso: doc.uploaded_at.clone(),
+    }
+}
+
+/// An entry of the timeline.
+pub struct EventRow {
+    pub label: String,
+    pub at: String,
+    pub at_iso: String,
+    pub details: Vec<String>,
+    pub current: bool,
+}
+
+pub fn event_rows(
+    service: &ServiceDefinition,
+    events: &[EventRecord],
+    lang: Lang,
+) -> Vec<EventRow> {
+    let t = i18n::t(lang);
+    let count = events.len();
+    events
+        .iter()
+        .enumerate()
+        .map(|(i, record)| {
+            let details = match &record.event {
+                Event::Submitted { file_number } => {
+                    vec![format!("{}: {file_number}", t.col_file_number)]
+                }
+                Event::DocumentsRequested { defects, deadline } => {
+                    let mut lines = vec![format!(
+                        "{}: {}",
+                        t.event_by_deadline,
+                        format::date(lang, *deadline)
+                    )];
+                    lines.extend(defects.iter().cloned());
+                    lines
+                }
+                Event::Approved { conditions } => conditions
+                    .iter()
+                    .map(|c| {
+                        let kind = service
+                            .condition_kind(&c.kind)
+                            .map(|k| k.label.get(lang).to_string())
+                            .unwrap_or_else(|| c.kind.clone());
+                        format!("{kind}: {}", c.text)
+                    })
+                    .collect(),
+                Event::Refused { reasons } => vec![reasons.clone()],
+                _ => Vec::new(),
+            };
+            EventRow {
+                label: record.event.label().get(lang).to_string(),
+                at: format::datetime_text(lang, &record.at),
+                at_iso: record.at.clone(),
+                details,
+                current: i + 1 == count,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,549 @@
+//! The authority's side: the inbox and the case page with its actions.
+
+use amtsweg_domain::Text;
+use amtsweg_domain::case::{ActionKind, CaseError, ConditionItem, Decision};
+use amtsweg_server::app::{AppError, CaseAction, InboxFilter};
+use amtsweg_server::clock::german_today;
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::cases::RequestView;
+use super::drafts::{SummarySection, summary};
+use super::{DocRow, DoneQuery, EventRow, doc_row, event_rows, parse_id, state_view};
+use crate::errors::{Failure, PageResult, render, see_other};
+use crate::format;
+use crate::forms::{ErrorLink, Fields, OptionView};
+use crate::i18n::{self, Lang};
+use crate::layout::Page;
+use crate::session::{Ctx, encode_query};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct InboxParams {
+    state: Option<String>,
+    q: Option<String>,
+    page: Option<String>,
+}
+
+/// The page size of `App::inbox` (`INBOX_PAGE_SIZE`, not exported by the server crate).
+const INBOX_PAGE_SIZE: usize = 50;
+
+pub struct InboxRow {
+    pub file_number: String,
+    pub href: String,
+    pub applicant: String,
+    pub site: String,
+    pub state: String,
+    pub badge: &'static str,
+    pub deadline: String,
+    pub overdue: bool,
+    pub received: String,
+    pub assignee: String,
+}
+
+#[derive(Template)]
+#[template(path = "inbox.html")]
+struct InboxPage {
+    page: Page,
+    rows: Vec<InboxRow>,
+    states: Vec<OptionView>,
+    search: String,
+    count: String,
+    previous_href: Option<String>,
+    next_href: Option<String>,
+}
+
+fn assignee_text(lang: Lang, assignee: Option<Uuid>, viewer: Uuid) -> String {
+    let t = i18n::t(lang);
+    match assignee {
+        Some(id) if id == viewer => t.assignee_you,
+        Some(_) => t.assignee_other,
+        None => t.assignee_none,
+    }
+    .to_string()
+}
+
+pub async fn inbox(ctx: Ctx, Query(params): Query<InboxParams>) -> PageResult {
+    let user = ctx.user()?;
+    if user.user.role.is_applicant_side() {
+        return Ok(see_other("/applications"));
+    }
+    let lang = ctx.lang;
+    let app = ctx.app();
+    let page_number: u32 = params
+        .page
+        .as_deref()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0)
+        .min(10_000);
+    let state = params.state.clone().unwrap_or_default();
+    let search = params.q.clone().unwrap_or_default();
+    let filter = InboxFilter {
+        state: Some(state.clone()),
+        search: Some(search.clone()),
+        page: page_number,
+    };
+    let cases = app.inbox(user, filter).await?;
+    let today = german_today(app.now());
+    let rows: Vec<InboxRow> = cases
+        .into_iter()
+        .map(|c| {
+            let service = app.services.get(&c.service_id);
+            let state = state_view(service, &c.state, lang);
+            let deadline = c.next_deadline.as_deref().and_then(format::parse_date);
+            InboxRow {
+                href: format!("/work/cases/{}", c.id),
+                file_number: c.file_number,
+                applicant: c.applicant_name,
+                site: c.site_address,
+                state: state.label,
+                badge: state.badge,
+                deadline: deadline
+                    .map(|d| format::date(lang, d))
+                    .unwrap_or_else(|| "–".to_string()),
+                overdue: deadline.is_some_and(|d| d < today),
+                received: format::day_text(lang, &c.submitted_at),
+                assignee: assignee_text(lang, c.assignee_id, user.user.id),
+            }
+        })
+        .collect();
+    // the states in the order of the process, each once
+    let mut state_options: Vec<OptionView> = Vec::new();
+    for service in app.services.all() {
+        for s in &service.process.states {
+            if !state_options.iter().any(|o| o.value == s.id) {
+                state_options.push(OptionView {
+                    id: format!("state-{}", s.id),
+                    selected: s.id == state,
+                    value: s.id.clone(),
+                    label: s.label.get(lang).to_string(),
+                });
+            }
+        }
+    }
+    let link = |n: u32| {
+        format!(
+            "/work/inbox?state={}&q={}&page={n}",
+            encode_query(&state),
+            encode_query(&search)
+        )
+    };
+    let full = rows.len() == INBOX_PAGE_SIZE;
+    let page = ctx.page(ctx.t().inbox_title).await;
+    Ok(render(
+        StatusCode::OK,
+        &InboxPage {
+            page,
+            count: i18n::inbox_count(lang, rows.len(), page_number),
+            previous_href: (page_number > 0).then(|| link(page_number - 1)),
+            next_href: full.then(|| link(page_number + 1)),
+            rows,
+            states: state_options,
+            search,
+        },
+    ))
+}
+
+pub struct DecisionView {
+    pub approval: bool,
+    pub conditions: Vec<(String, String)>,
+    pub reasons: String,
+}
+
+pub struct ConditionRow {
+    pub n: usize,
+    pub legend: String,
+    pub options: Vec<OptionView>,
+    pub text: String,
+}
+
+/// What was typed into the action forms, kept when the page is shown again.
+#[derive(Default)]
+pub struct ActionInput {
+    defects: String,
+    deadline: String,
+    reasons: String,
+    conditions: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "work_case.html")]
+struct WorkCasePage {
+    page: Page,
+    case_id: String,
+    service_name: String,
+    state: String,
+    badge: &'static str,
+    applicant: String,
+    site: String,
+    submitted: String,
+    submitted_iso: String,
+    assignee: String,
+    request: Option<RequestView>,
+    decision: Option<DecisionView>,
+    sections: Vec<SummarySection>,
+    documents: Vec<DocRow>,
+    events: Vec<EventRow>,
+    take_over: Option<String>,
+    confirm_complete: Option<String>,
+    request_documents: Option<String>,
+    approve: Option<String>,
+    refuse: Option<String>,
+    issue_notice: Option<String>,
+    defects: String,
+    deadline: String,
+    reasons: String,
+    condition_rows: Vec<ConditionRow>,
+    error_field: String,
+    error_message: Option<String>,
+    errors: Vec<ErrorLink>,
+    done: Option<String>,
+}
+
+impl WorkCasePage {
+    fn error_at(&self, field: &str) -> Option<&str> {
+        (self.error_field == field)
+            .then_some(self.error_message.as_deref())
+            .flatten()
+    }
+
+    fn has_actions(&self) -> bool {
+        self.take_over.is_some()
+            || self.confirm_complete.is_some()
+            || self.request_documents.is_some()
+            || self.approve.is_some()
+            || self.refuse.is_some()
+            || self.issue_notice.is_some()
+    }
+}
+
+const CONDITION_ROWS: usize = 5;
+
+async fn work_case_page(
+    ctx: &Ctx,
+    case_id: Uuid,
+    done: Option<String>,
+    input: ActionInput,
+    failure: Option<AppError>,
+) -> PageResult {
+    let user = ctx.user()?;
+    let lang = ctx.lang;
+    let app = ctx.app();
+    let view = app.case_view(user, case_id).await?;
+    let service = view.service;
+    let record = &view.record;
+    let state = state_view(Some(service), &record.state, lang);
+    let mine = record.case.assignee_id == Some(user.user.id);
+    let label_of = |kind: ActionKind| {
+        view.actions
+            .iter()
+            .find(|a| a.action == kind)
+            .map(|a| a.label.get(lang).to_string())
+    };
+    let decision = record.case.decision.as_ref().map(|d| match d {
+        Decision::Approval { conditions } => DecisionView {
+            approval: true,
+            conditions: conditions
+                .iter()
+                .map(|c| {
+                    let kind = service
+                        .condition_kind(&c.kind)
+                        .map(|k| k.label.get(lang).to_string())
+                        .unwrap_or_else(|| c.kind.clone());
+                    (kind, c.text.clone())
+                })
+                .collect(),
+            reasons: String::new(),
+        },
+        Decision::Refusal { reasons } => DecisionView {
+            approval: false,
+            conditions: Vec::new(),
+            reasons: reasons.clone(),
+        },
+    });
+    // a decision taken again starts from the conditions decided so far
+    let mut conditions = input.conditions.clone();
+    if failure.is_none()
+        && let Some(Decision::Approval {
+            conditions: decided,
+        }) = &record.case.decision
+    {
+        conditions = decided
+            .iter()
+            .map(|c| (c.kind.clone(), c.text.clone()))
+            .collect();
+    }
+    let condition_rows = (0..CONDITION_ROWS.max(conditions.len() + 1))
+        .map(|i| {
+            let (kind, text) = conditions.get(i).cloned().unwrap_or_default();
+            ConditionRow {
+                n: i + 1,
+                legend: i18n::condition_row(lang, i + 1),
+                options: service
+                    .condition_kinds
+                    .iter()
+                    .map(|k| OptionView {
+                        id: String::new(),
+                        value: k.code.clone(),
+                        label: k.label.get(lang).to_string(),
+                        selected: k.code == kind,
+                    })
+                    .collect(),
+                text,
+            }
+        })
+        .collect();
+    let deadline = if input.deadline.is_empty() {
+        (german_today(app.now()) + time::Duration::days(14)).to_string()
+    } else {
+        input.deadline.clone()
+    };
+    let status = failure
+        .as_ref()
+        .and_then(|e| StatusCode::from_u16(e.status()).ok())
+        .unwrap_or(StatusCode::OK);
+    let (error_field, error_message) = match &failure {
+        Some(AppError::Case(CaseError::Invalid { field, message })) => {
+            (field.to_string(), Some(message.get(lang).to_string()))
+        }
+        Some(e) => (
+            "actions".to_string(),
+            Some(e.message().get(lang).to_string()),
+        ),
+        None => (String::new(), None),
+    };
+    let errors = match &error_message {
+        Some(message) => vec![ErrorLink {
+            href: match error_field.as_str() {
+                "conditions" => "#condition_kind-1".to_string(),
+                "defects" | "deadline" | "reasons" => format!("#{error_field}"),
+                _ => "#actions-heading".to_string(),
+            },
+            text: message.clone(),
+        }],
+        None => Vec::new(),
+    };
+    let title = i18n::case_title(lang, &record.file_number);
+    let page = ctx.page(title).await;
+    Ok(render(
+        status,
+        &WorkCasePage {
+            page,
+            case_id: case_id.to_string(),
+            service_name: service.name.get(lang).to_string(),
+            state: state.label,
+            badge: state.badge,
+            applicant: record.applicant_name.clone(),
+            site: record.site_address.clone(),
+            submitted: format::datetime_text(lang, &record.submitted_at),
+            submitted_iso: record.submitted_at.clone(),
+            assignee: assignee_text(lang, record.case.assignee_id, user.user.id),
+            request: record.case.open_request.as_ref().map(|r| RequestView {
+                defects: r.defects.clone(),
+                deadline: format::date(lang, r.deadline),
+            }),
+            decision,
+            sections: summary(service, &view.form, lang, None),
+            documents: view
+                .documents
+                .iter()
+                .map(|d| doc_row(service, d, lang))
+                .collect(),
+            events: event_rows(service, &view.events, lang),
+            take_over: label_of(ActionKind::TakeOver).filter(|_| !mine),
+            confirm_complete: label_of(ActionKind::ConfirmComplete),
+            request_documents: label_of(ActionKind::RequestDocuments),
+            approve: label_of(ActionKind::Approve),
+            refuse: label_of(ActionKind::Refuse),
+            issue_notice: label_of(ActionKind::IssueNotice)
+                .filter(|_| record.case.decision.is_some()),
+            defects: input.defects,
+            deadline,
+            reasons: input.reasons,
+            condition_rows,
+            error_field,
+            error_message,
+            errors,
+            done,
+        },
+    ))
+}
+
+pub async fn case(ctx: Ctx, Path(id): Path<String>, Query(q): Query<DoneQuery>) -> PageResult {
+    let case_id = parse_id(&id)?;
+    let user = ctx.user()?;
+    if user.user.role.is_applicant_side() {
+        return Ok(see_other(&format!("/cases/{case_id}")));
+    }
+    let done = q.message(ctx.lang);
+    work_case_page(&ctx, case_id, done, ActionInput::default(), None).await
+}
+
+fn invalid(field: &'static str, de: &str, en: &str) -> AppError {
+    AppError::Case(CaseError::Invalid {
+        field,
+        message: Text::new(de, en),
+    })
+}
+
+/// The action of a staff form, and what was typed into it.
+fn parse_action(action: &str, fields: &Fields) -> Result<(CaseAction, ActionInput), AppError> {
+    let mut input = ActionInput::default();
+    let action = match action {
+        "take_over" => CaseAction::TakeOver,
+        "confirm_complete" => CaseAction::ConfirmComplete,
+        "request_documents" => {
+            input.defects = fields.get("defects").unwrap_or("").to_string();
+            input.deadline = fields.get("deadline").unwrap_or("").to_string();
+            CaseAction::RequestDocuments {
+                defects: input
+                    .defects
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                deadline: input.deadline.clone(),
+            }
+        }
+        "approve" => {
+            let kinds = fields.all("condition_kind");
+            let texts = fields.all("condition_text");
+            input.conditions = (0..kinds.len().max(texts.len()))
+                .map(|i| {
+                    (
+                        kinds.get(i).copied().unwrap_or("").trim().to_string(),
+                        texts.get(i).copied().unwrap_or("").to_string(),
+                    )
+                })
+                .collect();
+            let mut conditions = Vec::new();
+            for (kind, text) in &input.conditions {
+                if kind.is_empty() && text.trim().is_empty() {
+                    continue;
+                }
+                if kind.is_empty() {
+                    let (de, en) = (&i18n::DE, &i18n::EN);
+                    return Err(invalid(
+                        "conditions",
+                        de.condition_kind_missing,
+                        en.condition_kind_missing,
+                    ));
+                }
+                conditions.push(ConditionItem {
+                    kind: kind.clone(),
+                    text: text.clone(),
+                });
+            }
+            CaseAction::Approve { conditions }
+        }
+        "refuse" => {
+            input.reasons = fields.get("reasons").unwrap_or("").to_string();
+            CaseAction::Refuse {
+                reasons: input.reasons.clone(),
+            }
+        }
+        "issue_notice" => CaseAction::IssueNotice,
+        _ => return Err(AppError::NotFound),
+    };
+    Ok((action, input))
+}
+
+pub async fn act(
+    ctx: Ctx,
+    Path((id, action)): Path<(String, String)>,
+    fields: Fields,
+) -> PageResult {
+    let user = ctx.user()?;
+    ctx.check_csrf(fields.get("csrf"))?;
+    let case_id = parse_id(&id)?;
+    if !user.user.role.is_staff() {
+        return Err(Failure::App(AppError::Forbidden));
+    }
+    let (case_action, input) = match parse_action(&action, &fields) {
+        Ok(parsed) => parsed,
+        Err(AppError::NotFound) => return Err(Failure::App(AppError::NotFound)),
+        Err(e) => {
+            // keep what was typed; the form shows the error next to the field
+            let input = ActionInput {
+                conditions: fields
+                    .all("condition_kind")
+                    .into_iter()
+                    .zip(fields.all("condition_text"))
+                    .map(|(k, t)| (k.to_string(), t.to_string()))
+                    .collect(),
+                ..ActionInput::default()
+            };
+            return work_case_page(&ctx, case_id, None, input, Some(e)).await;
+        }
+    };
+    match ctx.app().act(user, case_id, case_action).await {
+        Ok(_) => Ok(see_other(&format!("/work/cases/{case_id}?done={action}"))),
+        Err(e @ (AppError::Case(_) | AppError::Conflict { .. } | AppError::BadRequest { .. })) => {
+            work_case_page(&ctx, case_id, None, input, Some(e)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(pairs: &[(&str, &str)]) -> Fields {
+        Fields(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn condition_rows_keep_their_order_and_empty_rows_are_ignored() {
+        let form = fields(&[
+            ("condition_kind", "2"),
+            ("condition_text", "Stellplätze herstellen"),
+            ("condition_kind", ""),
+            ("condition_text", ""),
+            ("condition_kind", "4"),
+            ("condition_text", "Baubeginn anzeigen"),
+        ]);
+        let Ok((CaseAction::Approve { conditions }, _)) = parse_action("approve", &form) else {
+            panic!("approve expected");
+        };
+        let kinds: Vec<&str> = conditions.iter().map(|c| c.kind.as_str()).collect();
+        assert_eq!(kinds, ["2", "4"]);
+        assert_eq!(conditions[1].text, "Baubeginn anzeigen");
+    }
+
+    #[test]
+    fn a_condition_text_needs_a_kind() {
+        let form = fields(&[("condition_kind", ""), ("condition_text", "ohne Art")]);
+        assert!(matches!(
+            parse_action("approve", &form),
+            Err(AppError::Case(CaseError::Invalid {
+                field: "conditions",
+                ..
+            }))
+        ));
+    }
+
+    #[test]
+    fn defects_are_one_per_line() {
+        let form = fields(&[("defects", "A\r\n\n  B  \n"), ("deadline", "2026-12-11")]);
+        let Ok((CaseAction::RequestDocuments { defects, deadline }, _)) =
+            parse_action("request_documents", &form)
+        else {
+            panic!("request expected");
+        };
+        assert_eq!(defects, ["A", "B"]);
+        assert_eq!(deadline, "2026-12-11");
+        assert!(matches!(
+            parse_action("nope", &form),
+            Err(AppError::NotFound)
+        ));
+    }
+}

@@ -1,0 +1,269 @@
+//! The request context of a page: language, the logged-in person (from the session cookie),
+//! CSRF checks, and the cookies the pages set.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use amtsweg_server::app::{AppError, Principal};
+use amtsweg_server::auth::{constant_time_eq, random_token};
+use amtsweg_store::SessionKind;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, Uri, header};
+use cookie::{Cookie, SameSite};
+
+use crate::Web;
+use crate::errors::Failure;
+use crate::i18n::{self, Lang, Strings};
+
+pub const SESSION_COOKIE: &str = "amtsweg_session";
+pub const CSRF_COOKIE: &str = "amtsweg_csrf";
+pub const LANG_COOKIE: &str = "lang";
+
+/// Everything a page handler needs to know about the request.
+pub struct Ctx {
+    pub web: Arc<Web>,
+    pub lang: Lang,
+    pub principal: Option<Principal>,
+    /// The double-submit CSRF cookie of the anonymous forms.
+    pub anon_csrf: Option<String>,
+    /// Path and query of this request.
+    pub path: String,
+    pub is_get: bool,
+    pub request_id: Option<String>,
+}
+
+/// The cookies of a request; the first of a name wins.
+pub fn cookies(headers: &HeaderMap) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for value in headers.get_all(header::COOKIE) {
+        let Ok(text) = value.to_str() else { continue };
+        for cookie in Cookie::split_parse(text).flatten() {
+            out.entry(cookie.name().to_string())
+                .or_insert_with(|| cookie.value().to_string());
+        }
+    }
+    out
+}
+
+/// A path on this site: starts with one "/", no backslash, no control characters.
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(|c| c.is_control() || c.is_whitespace())
+        && path.len() <= 2000
+}
+
+/// Percent-encodes a query value.
+pub fn encode_query(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.~/".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+pub fn login_url(next: Option<&str>) -> String {
+    match next.filter(|n| is_local_path(n)) {
+        Some(next) => format!("/login?next={}", encode_query(next)),
+        None => "/login".to_string(),
+    }
+}
+
+impl Ctx {
+    pub async fn from_request(
+        web: Arc<Web>,
+        headers: &HeaderMap,
+        uri: &Uri,
+        method: &Method,
+    ) -> Result<Self, AppError> {
+        let jar = cookies(headers);
+        let lang = jar
+            .get(LANG_COOKIE)
+            .and_then(|l| Lang::parse(l))
+            .unwrap_or_default();
+        let session_token = jar
+            .get(SESSION_COOKIE)
+            .filter(|t| !t.is_empty() && t.len() <= 200)
+            .cloned();
+        let principal = match &session_token {
+            Some(token) => web.app.principal(token, SessionKind::Web).await?,
+            None => None,
+        };
+        let anon_csrf = jar
+            .get(CSRF_COOKIE)
+            .filter(|t| t.len() >= 32 && t.len() <= 100)
+            .cloned();
+        let path = uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".to_string());
+        let request_id = headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        Ok(Ctx {
+            web,
+            lang,
+            principal,
+            anon_csrf,
+            path,
+            is_get: method == Method::GET || method == Method::HEAD,
+            request_id,
+        })
+    }
+
+    pub fn t(&self) -> &'static Strings {
+        i18n::t(self.lang)
+    }
+
+    pub fn app(&self) -> &amtsweg_server::App {
+        &self.web.app
+    }
+
+    /// The logged-in person, or a redirect to the login (back here after it, for pages).
+    pub fn user(&self) -> Result<&Principal, Failure> {
+        match &self.principal {
+            Some(p) => Ok(p),
+            None => Err(Failure::Login(self.is_get.then(|| self.path.clone()))),
+        }
+    }
+
+    /// Checks the CSRF token of a form sent by a logged-in person.
+    pub fn check_csrf(&self, sent: Option<&str>) -> Result<(), Failure> {
+        let user = self.user()?;
+        match sent {
+            Some(sent) if constant_time_eq(sent, &user.csrf_token) => Ok(()),
+            _ => Err(Failure::Csrf),
+        }
+    }
+
+    /// Checks the double-submit token of the anonymous forms (login, registration).
+    pub fn check_anon_csrf(&self, sent: Option<&str>) -> Result<(), Failure> {
+        match (sent, &self.anon_csrf) {
+            (Some(sent), Some(cookie)) if constant_time_eq(sent, cookie) => Ok(()),
+            _ => Err(Failure::Csrf),
+        }
+    }
+
+    /// The token for an anonymous form, and the cookie to set if there was none.
+    pub fn anon_csrf_token(&self) -> Result<(String, Option<HeaderValue>), Failure> {
+        if let Some(token) = &self.anon_csrf {
+            return Ok((token.clone(), None));
+        }
+        let token = random_token().map_err(|e| AppError::Internal(e.to_string()))?;
+        let cookie = Cookie::build((CSRF_COOKIE, token.clone()))
+            .http_only(true)
+            .same_site(SameSite::Strict)
+            .path("/")
+            .secure(self.app().config.secure_cookies())
+            .build();
+        Ok((token, header_value(&cookie)))
+    }
+
+    /// A GET-able path of the page shown for this request (for the language switch).
+    pub fn here(&self) -> String {
+        if self.is_get {
+            return self.path.clone();
+        }
+        let path = self.path.split('?').next().unwrap_or("/");
+        let mut parts: Vec<&str> = path.split('/').collect();
+        match parts.as_slice() {
+            [.., "actions", _] => {
+                parts.truncate(parts.len() - 2);
+            }
+            [.., "documents", _, "delete"] => {
+                parts.truncate(parts.len() - 2);
+            }
+            [.., "submit"] => {
+                parts.pop();
+                parts.push("review");
+            }
+            [.., "supplements"] => {
+                parts.pop();
+            }
+            ["", "drafts"] | ["", "logout"] => return "/".into(),
+            _ => {}
+        }
+        let joined = parts.join("/");
+        if joined.is_empty() {
+            "/".into()
+        } else {
+            joined
+        }
+    }
+}
+
+impl FromRequestParts<Arc<Web>> for Ctx {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, web: &Arc<Web>) -> Result<Self, Failure> {
+        Ctx::from_request(web.clone(), &parts.headers, &parts.uri, &parts.method)
+            .await
+            .map_err(Failure::App)
+    }
+}
+
+pub fn header_value(cookie: &Cookie<'_>) -> Option<HeaderValue> {
+    HeaderValue::from_str(&cookie.to_string()).ok()
+}
+
+/// The session cookie after a login.
+pub fn session_cookie(token: &str, secure: bool, hours: i64) -> Option<HeaderValue> {
+    let cookie = Cookie::build((SESSION_COOKIE, token.to_string()))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .path("/")
+        .secure(secure)
+        .max_age(time::Duration::hours(hours))
+        .build();
+    header_value(&cookie)
+}
+
+/// Removes the session cookie.
+pub fn session_removal(secure: bool) -> Option<HeaderValue> {
+    let cookie = Cookie::build((SESSION_COOKIE, ""))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .path("/")
+        .secure(secure)
+        .removal()
+        .build();
+    header_value(&cookie)
+}
+
+pub fn lang_cookie(lang: Lang, secure: bool) -> Option<HeaderValue> {
+    let cookie = Cookie::build((LANG_COOKIE, lang.code()))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .path("/")
+        .secure(secure)
+        .max_age(time::Duration::days(365))
+        .build();
+    header_value(&cookie)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert!(is_local_path("/drafts/1/steps/2?x=1"));
+        assert!(!is_local_path("//evil.example"));
+        assert!(!is_local_path("/\\evil.example"));
+        assert!(!is_local_path("https://evil.example"));
+        assert!(!is_local_path(""));
+        assert!(!is_local_path("/a\nb"));
+        assert_eq!(
+            login_url(Some("/cases/1?a=b")),
+            "/login?next=/cases/1%3Fa%3Db"
+        );
+        assert_eq!(login_url(Some("//x")), "/login");
+    }
+}
