@@ -848,9 +848,7 @@ test('journey 4: switching the language to English', { timeout: 30_000 }, async 
   });
 });
 
-test('upload form keeps the chosen document type when no file was chosen', {
-  todo: 'FINDINGS.md F1: the type is lost; remove this todo once the page keeps it',
-}, () => {
+test('upload form keeps the chosen document type when no file was chosen', () => {
   assert.equal(state.typeAfterNoFile, 'bauzeichnungen',
     `after "Hochladen" without a file the select "Art der Unterlage" shows "${state.typeAfterNoFile}"`);
 });

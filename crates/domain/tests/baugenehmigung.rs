@@ -494,12 +494,29 @@ fn summaries_are_filled_from_the_form() {
 fn every_shipped_service_loads() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../services");
     let mut loaded = Vec::new();
-    for entry in std::fs::read_dir(root).unwrap_or_else(|e| panic!("{root}: {e}")).flatten() {
+    for entry in std::fs::read_dir(root)
+        .unwrap_or_else(|e| panic!("{root}: {e}"))
+        .flatten()
+    {
         let dir = entry.path();
-        let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-        let (s, f, d, p) = (read("service.toml"), read("form.toml"), read("documents.toml"), read("process.toml"));
-        let sources = DefinitionSources { service: &s, form: &f, documents: &d, process: &p };
-        let definition = service::load(&dir.display().to_string(), &sources).unwrap_or_else(|e| panic!("{e}"));
+        let read = |name: &str| {
+            std::fs::read_to_string(dir.join(name))
+                .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        };
+        let (s, f, d, p) = (
+            read("service.toml"),
+            read("form.toml"),
+            read("documents.toml"),
+            read("process.toml"),
+        );
+        let sources = DefinitionSources {
+            service: &s,
+            form: &f,
+            documents: &d,
+            process: &p,
+        };
+        let definition =
+            service::load(&dir.display().to_string(), &sources).unwrap_or_else(|e| panic!("{e}"));
         loaded.push(definition.id);
     }
     loaded.sort();

@@ -1,5 +1,6 @@
 //! The records the store keeps. Times are RFC 3339 text (UTC), dates `YYYY-MM-DD`.
 
+use amtsweg_domain::Text;
 use amtsweg_domain::audit::AuditContent;
 use amtsweg_domain::case::{Case, Event};
 use amtsweg_domain::policy::Role;
@@ -182,8 +183,8 @@ pub struct Message {
     pub recipient_id: Uuid,
     pub case_id: Option<Uuid>,
     pub kind: String,
-    pub subject: String,
-    pub body: String,
+    pub subject: Text,
+    pub body: Text,
     pub document_id: Option<Uuid>,
     pub created_at: String,
     pub read_at: Option<String>,
@@ -233,8 +234,8 @@ pub struct NewMessage {
     pub id: Uuid,
     pub recipient_id: Uuid,
     pub kind: String,
-    pub subject: String,
-    pub body: String,
+    pub subject: Text,
+    pub body: Text,
     pub document_id: Option<Uuid>,
 }
 

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use amtsweg_domain::Text;
 use amtsweg_domain::audit::{self, AuditContent, AuditEntry};
 use amtsweg_domain::case::{Case, Event};
 use amtsweg_domain::file_number::FileNumber;
@@ -200,8 +201,14 @@ fn message_from(row: &SqliteRow) -> Result<Message> {
         recipient_id: uuid_col(row, "recipient_id")?,
         case_id: opt_uuid_col(row, "case_id")?,
         kind: row.try_get("kind")?,
-        subject: row.try_get("subject")?,
-        body: row.try_get("body")?,
+        subject: Text::new(
+            row.try_get::<String, _>("subject_de")?,
+            row.try_get::<String, _>("subject_en")?,
+        ),
+        body: Text::new(
+            row.try_get::<String, _>("body_de")?,
+            row.try_get::<String, _>("body_en")?,
+        ),
         document_id: opt_uuid_col(row, "document_id")?,
         created_at: row.try_get("created_at")?,
         read_at: row.try_get("read_at")?,
@@ -270,13 +277,15 @@ async fn insert_message_in(
     case_id: Option<Uuid>,
     at: &str,
 ) -> Result<()> {
-    sqlx::query("INSERT INTO messages (id, recipient_id, case_id, kind, subject, body, document_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+    sqlx::query("INSERT INTO messages (id, recipient_id, case_id, kind, subject_de, subject_en, body_de, body_en, document_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
         .bind(m.id.to_string())
         .bind(m.recipient_id.to_string())
         .bind(case_id.map(|c| c.to_string()))
         .bind(&m.kind)
-        .bind(&m.subject)
-        .bind(&m.body)
+        .bind(&m.subject.de)
+        .bind(&m.subject.en)
+        .bind(&m.body.de)
+        .bind(&m.body.en)
         .bind(m.document_id.map(|d| d.to_string()))
         .bind(at)
         .execute(&mut *conn)
@@ -682,8 +691,14 @@ impl Store for SqliteStore {
         )
         .await?;
         let mut receipt = s.receipt.clone();
-        receipt.subject = receipt.subject.replace("{file_number}", &file_number);
-        receipt.body = receipt.body.replace("{file_number}", &file_number);
+        let fill = |t: &Text| {
+            Text::new(
+                t.de.replace("{file_number}", &file_number),
+                t.en.replace("{file_number}", &file_number),
+            )
+        };
+        receipt.subject = fill(&receipt.subject);
+        receipt.body = fill(&receipt.body);
         insert_message_in(&mut tx, &receipt, Some(s.case_id), &s.at).await?;
         let mut audit = s.audit.clone();
         audit.detail = audit.detail.replace("{file_number}", &file_number);

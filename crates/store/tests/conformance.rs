@@ -105,8 +105,8 @@ fn submission(f: &Fixture, draft_id: Uuid, key: Option<&str>) -> Submission {
             id: Uuid::now_v7(),
             recipient_id: f.applicant,
             kind: "receipt".into(),
-            subject: "Eingang {file_number}".into(),
-            body: "{file_number}".into(),
+            subject: amtsweg_domain::Text::new("Eingang {file_number}", "Receipt {file_number}"),
+            body: amtsweg_domain::Text::new("{file_number}", "{file_number}"),
             document_id: None,
         },
         audit: audit("case.submitted"),
@@ -160,11 +160,9 @@ pub async fn check_submission_is_once_and_numbers_are_unique(store: &dyn Store) 
     assert_eq!(second.file_number, "BG-2026-00002");
     // the receipt carries the file number; the submitted event is there
     let messages = store.messages(f.applicant).await.expect("messages");
-    assert!(
-        messages
-            .iter()
-            .any(|m| m.subject == "Eingang BG-2026-00001")
-    );
+    assert!(messages.iter().any(
+        |m| m.subject.de == "Eingang BG-2026-00001" && m.subject.en == "Receipt BG-2026-00001"
+    ));
     let events = store.events(first.id).await.expect("events");
     assert_eq!(
         events[0].event,

@@ -406,6 +406,14 @@ fn local_holidays() {
     let saarland = Calendar::new(State::SL).with_local_rule(LocalHoliday::MariaeHimmelfahrt);
     assert_eq!(saarland.holidays(2028).unwrap().len(), 12);
 
+    // Nor is a local date that repeats a Land-wide holiday, even on a day with two.
+    let twice = Calendar::new(State::HH)
+        .with_local_holidays([(date!(2008 - 05 - 01), "Tag der Arbeit".to_string())]);
+    assert_eq!(
+        twice.holiday_names(date!(2008 - 05 - 01)).unwrap(),
+        ["Tag der Arbeit", "Christi Himmelfahrt"]
+    );
+
     // Fronleichnam in a Sorbian municipality of Sachsen.
     let sorbian = Calendar::new(State::SN).with_local_rule(LocalHoliday::Fronleichnam);
     assert_eq!(

@@ -332,8 +332,12 @@ pub struct MessageOut {
     pub case_id: Option<Uuid>,
     /// `receipt`, `document_request`, `notice` or `info`.
     pub kind: String,
+    /// German.
     pub subject: String,
+    pub subject_en: String,
+    /// German.
     pub body: String,
+    pub body_en: String,
     pub document_id: Option<Uuid>,
     pub created_at: String,
     pub read_at: Option<String>,
@@ -345,8 +349,10 @@ impl From<&Message> for MessageOut {
             id: m.id,
             case_id: m.case_id,
             kind: m.kind.clone(),
-            subject: m.subject.clone(),
-            body: m.body.clone(),
+            subject: m.subject.de.clone(),
+            subject_en: m.subject.en.clone(),
+            body: m.body.de.clone(),
+            body_en: m.body.en.clone(),
             document_id: m.document_id,
             created_at: m.created_at.clone(),
             read_at: m.read_at.clone(),

@@ -253,7 +253,7 @@ impl App {
         let mut messages = Vec::new();
         let applicant = record.applicant_id;
         let message =
-            |kind: &str, subject: String, body: String, document_id: Option<Uuid>| NewMessage {
+            |kind: &str, subject: Text, body: Text, document_id: Option<Uuid>| NewMessage {
                 id: App::new_id(),
                 recipient_id: applicant,
                 kind: kind.into(),
@@ -266,32 +266,60 @@ impl App {
                 let list: String = defects.iter().map(|d| format!("• {d}\n")).collect();
                 messages.push(message(
                     "document_request",
-                    format!("Nachforderung von Unterlagen – {} / Documents requested", record.file_number),
-                    format!(
-                        "Ihr Antrag ist noch nicht vollständig. Bitte reichen Sie bis zum {} nach:\n{list}\nLaden Sie die Unterlagen auf der Seite des Vorgangs hoch und reichen Sie sie dort ein. Geht bis zum Ablauf der Frist nichts ein, kann der Antrag als zurückgenommen gelten.\n\nYour application is not complete yet. Please supply by {deadline}:\n{list}",
-                        german_date(*deadline)
+                    Text::new(
+                        format!("Nachforderung von Unterlagen – {}", record.file_number),
+                        format!("Documents requested – {}", record.file_number),
+                    ),
+                    Text::new(
+                        format!(
+                            "Ihr Antrag ist noch nicht vollständig. Bitte reichen Sie bis zum {} nach:\n{list}\nLaden Sie die Unterlagen auf der Seite des Vorgangs hoch und reichen Sie sie dort ein. Geht bis zum Ablauf der Frist nichts ein, kann der Antrag als zurückgenommen gelten.",
+                            german_date(*deadline)
+                        ),
+                        format!(
+                            "Your application is not complete yet. Please supply by {deadline}:\n{list}\nUpload the documents on the page of the case and hand them in there. If nothing arrives by the deadline, the application may be deemed withdrawn."
+                        ),
                     ),
                     None,
                 ));
             }
             Event::MarkedComplete => messages.push(message(
                 "info",
-                format!("Unterlagen vollständig – {} / Documents complete", record.file_number),
-                "Ihre Unterlagen sind vollständig. Ihr Antrag wird nun inhaltlich geprüft.\n\nYour documents are complete. Your application is now being examined.".into(),
+                Text::new(
+                    format!("Unterlagen vollständig – {}", record.file_number),
+                    format!("Documents complete – {}", record.file_number),
+                ),
+                Text::new(
+                    "Ihre Unterlagen sind vollständig. Ihr Antrag wird nun inhaltlich geprüft.",
+                    "Your documents are complete. Your application is now being examined.",
+                ),
                 None,
             )),
             Event::Withdrawn => messages.push(message(
                 "info",
-                format!("Rücknahme bestätigt – {} / Withdrawal confirmed", record.file_number),
-                "Sie haben Ihren Antrag zurückgezogen. Der Vorgang ist damit beendet.\n\nYou have withdrawn your application. The case is closed.".into(),
+                Text::new(
+                    format!("Rücknahme bestätigt – {}", record.file_number),
+                    format!("Withdrawal confirmed – {}", record.file_number),
+                ),
+                Text::new(
+                    "Sie haben Ihren Antrag zurückgezogen. Der Vorgang ist damit beendet.",
+                    "You have withdrawn your application. The case is closed.",
+                ),
                 None,
             )),
             Event::NoticeIssued { notice_document_id } => {
-                let document = self.make_notice(&record, service, &new_case, who, *notice_document_id).await?;
+                let document = self
+                    .make_notice(&record, service, &new_case, who, *notice_document_id)
+                    .await?;
                 messages.push(message(
                     "notice",
-                    format!("Bescheid zu Ihrem Antrag – {} / Notice on your application", record.file_number),
-                    "Der Bescheid zu Ihrem Antrag liegt zum Abruf bereit. Er gilt am Tag nach dem Abruf als bekannt gegeben (§ 41 Abs. 2a VwVfG).\n\nThe notice on your application is ready for retrieval. It is deemed notified on the day after retrieval.".into(),
+                    Text::new(
+                        format!("Bescheid zu Ihrem Antrag – {}", record.file_number),
+                        format!("Notice on your application – {}", record.file_number),
+                    ),
+                    Text::new(
+                        "Der Bescheid zu Ihrem Antrag liegt zum Abruf bereit. Er gilt am Tag nach dem Abruf als bekannt gegeben (§ 41 Abs. 2a VwVfG).",
+                        "The notice on your application is ready for retrieval. It is deemed notified on the day after retrieval (§ 41(2a) VwVfG).",
+                    ),
                     Some(document.id),
                 ));
                 new_documents.push(document);

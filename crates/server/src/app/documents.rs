@@ -78,6 +78,36 @@ impl App {
                     ),
                 });
             }
+            Err(BlobError::Rejected { sniffed }) => {
+                let allowed = accept
+                    .iter()
+                    .map(|a| form::short_type_name(a))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(AppError::UnsupportedMedia {
+                    message: match sniffed {
+                        Some(found) => {
+                            let found = form::short_type_name(found);
+                            Text::new(
+                                format!(
+                                    "Die Datei „{file_name}“ ist eine {found}-Datei. Für diese Unterlage sind nur {allowed} zugelassen."
+                                ),
+                                format!(
+                                    "The file '{file_name}' is a {found} file. Only {allowed} are accepted for this document."
+                                ),
+                            )
+                        }
+                        None => Text::new(
+                            format!(
+                                "Der Inhalt der Datei „{file_name}“ hat keines der zugelassenen Formate ({allowed}). Geprüft wird der Inhalt, nicht der Name."
+                            ),
+                            format!(
+                                "The content of the file '{file_name}' is in none of the accepted formats ({allowed}). The content is checked, not the name."
+                            ),
+                        ),
+                    },
+                });
+            }
             other => other?,
         };
         let kind = form::sniff(&blob.head).ok_or(AppError::UnsupportedMedia {

@@ -223,13 +223,18 @@ impl App {
                 id: App::new_id(),
                 recipient_id: who.user.id,
                 kind: "receipt".into(),
-                subject: "Eingangsbestätigung – Aktenzeichen {file_number} / Receipt – file number {file_number}".to_string(),
-                body: format!(
-                    "Ihr Antrag „{}“ ist am {} eingegangen. Aktenzeichen: {{file_number}}.\n\nYour application '{}' was received on {}. File number: {{file_number}}.",
-                    service.name.de,
-                    crate::clock::german_time(now).format(time::macros::format_description!("[day].[month].[year] um [hour]:[minute] Uhr")).unwrap_or_default(),
-                    service.name.en,
-                    at
+                subject: Text::new("Eingangsbestätigung – Aktenzeichen {file_number}", "Receipt – file number {file_number}"),
+                body: Text::new(
+                    format!(
+                        "Ihr Antrag „{}“ ist am {} eingegangen. Aktenzeichen: {{file_number}}.",
+                        service.name.de,
+                        crate::clock::german_time(now).format(time::macros::format_description!("[day].[month].[year] um [hour]:[minute] Uhr")).unwrap_or_default()
+                    ),
+                    format!(
+                        "Your application '{}' was received on {}. File number: {{file_number}}.",
+                        service.name.en,
+                        crate::clock::german_time(now).format(time::macros::format_description!("[day] [month repr:short] [year], [hour]:[minute]")).unwrap_or_default()
+                    ),
                 ),
                 document_id: None,
             },

@@ -109,8 +109,10 @@ CREATE TABLE messages (
     recipient_id TEXT NOT NULL REFERENCES users(id),
     case_id     TEXT REFERENCES cases(id),
     kind        TEXT NOT NULL,            -- receipt | document_request | notice | info
-    subject     TEXT NOT NULL,
-    body        TEXT NOT NULL,
+    subject_de  TEXT NOT NULL,
+    subject_en  TEXT NOT NULL,
+    body_de     TEXT NOT NULL,
+    body_en     TEXT NOT NULL,
     document_id TEXT REFERENCES documents(id),
     created_at  TEXT NOT NULL,
     read_at     TEXT

@@ -311,7 +311,7 @@ pub async fn mailbox(ctx: Ctx) -> PageResult {
     let messages = messages
         .into_iter()
         .map(|m| MessageRow {
-            subject: m.subject,
+            subject: m.subject.get(lang).to_string(),
             href: format!("/mailbox/{}", m.id),
             received: format::datetime_text(lang, &m.created_at),
             received_iso: m.created_at,
@@ -352,15 +352,16 @@ pub async fn message(ctx: Ctx, Path(id): Path<String>) -> PageResult {
             format!("/cases/{c}")
         }
     });
-    let page = ctx.page(message.subject.clone()).await;
+    let subject = message.subject.get(lang).to_string();
+    let page = ctx.page(subject.clone()).await;
     Ok(render(
         StatusCode::OK,
         &MessagePage {
             page,
             received: format::datetime_text(lang, &message.created_at),
             received_iso: message.created_at,
-            subject: message.subject,
-            body: message.body,
+            subject,
+            body: message.body.get(lang).to_string(),
             case_href,
             document_href,
         },

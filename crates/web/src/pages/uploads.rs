@@ -28,6 +28,8 @@ pub struct UploadProblem {
     /// `file` or `document_type`.
     pub field: &'static str,
     pub message: Text,
+    /// The document type the person chose, offered again with the error.
+    pub chosen: String,
 }
 
 impl UploadProblem {
@@ -36,6 +38,7 @@ impl UploadProblem {
             status: StatusCode::BAD_REQUEST,
             field,
             message: Text::new(de, en),
+            chosen: String::new(),
         }
     }
 
@@ -54,6 +57,7 @@ impl UploadProblem {
             status: StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST),
             field,
             message: e.message(),
+            chosen: String::new(),
         })
     }
 
@@ -123,21 +127,19 @@ async fn open_upload(
     let file = match multipart.next_field().await {
         Ok(Some(field)) if field.name() == Some("file") => field,
         Ok(_) => {
-            return Ok(Err(UploadProblem::of(
-                "file",
-                de.no_file_chosen,
-                en.no_file_chosen,
-            )));
+            return Ok(Err(UploadProblem {
+                chosen: document_type.trim().to_string(),
+                ..UploadProblem::of("file", de.no_file_chosen, en.no_file_chosen)
+            }));
         }
         Err(_) => return Err(broken_upload().into()),
     };
     let file_name = file.file_name().unwrap_or("").to_string();
     if file_name.is_empty() {
-        return Ok(Err(UploadProblem::of(
-            "file",
-            de.no_file_chosen,
-            en.no_file_chosen,
-        )));
+        return Ok(Err(UploadProblem {
+            chosen: document_type.trim().to_string(),
+            ..UploadProblem::of("file", de.no_file_chosen, en.no_file_chosen)
+        }));
     }
     Ok(Ok(UploadSource {
         document_type: document_type.trim().to_string(),
@@ -316,7 +318,10 @@ pub async fn upload(
     check_first_csrf(&ctx, &mut multipart).await?;
     let source = match open_upload(&mut multipart).await? {
         Ok(source) => source,
-        Err(problem) => return documents_page(&ctx, user, draft_id, Some(problem), "", None).await,
+        Err(problem) => {
+            let chosen = problem.chosen.clone();
+            return documents_page(&ctx, user, draft_id, Some(problem), &chosen, None).await;
+        }
     };
     let chosen = source.document_type.clone();
     match ctx
@@ -367,7 +372,10 @@ pub async fn supplement(
                 &ctx,
                 case_id,
                 None,
-                Some((problem, String::new())),
+                Some({
+                    let chosen = problem.chosen.clone();
+                    (problem, chosen)
+                }),
                 None,
             )
             .await;
