@@ -786,22 +786,23 @@ test('journey 3: applicant reads the notice in the mailbox', { timeout: 60_000 }
     await clickAndLoad(message);
     await expectH1(new RegExp(`^${subject}`));
     await checkA11y('message');
-    // the link to /cases/{id}/notice, whatever its wording
-    const noticeLink = page.locator('main a[href$="/notice"]');
-    assert.equal(await noticeLink.count(), 1, 'the message has no link to the notice (/cases/{id}/notice)');
-    noticeHref = await noticeLink.getAttribute('href');
-    assert.match(noticeHref, /^\/cases\/[^/]+\/notice$/, 'link to the notice');
-    log(`    notice link "${(await noticeLink.innerText()).trim()}" → ${noticeHref}`);
+    // the retrieval is a form (POST with CSRF token): the first retrieval has legal effect
+    const noticeForm = page.locator('main form[action$="/notice"]');
+    assert.equal(await noticeForm.count(), 1, 'the message has no retrieval form for the notice (/cases/{id}/notice)');
+    noticeHref = await noticeForm.getAttribute('action');
+    assert.match(noticeHref, /^\/cases\/[^/]+\/notice$/, 'form to the notice');
+    log(`    notice form "${(await noticeForm.innerText()).trim()}" → POST ${noticeHref}`);
   });
 
-  await step(J, 'fetch the notice PDF', async () => {
-    const response = await page.request.get(abs(noticeHref));
-    assert.equal(response.status(), 200, `GET ${noticeHref}`);
-    const type = response.headers()['content-type'] || '';
-    assert.ok(type.startsWith('application/pdf'), `content-type of the notice: "${type}"`);
-    const body = await response.body();
+  await step(J, 'retrieve the notice PDF', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('main form[action$="/notice"] button').click(),
+    ]);
+    const body = fs.readFileSync(await download.path());
     assert.equal(body.subarray(0, 5).toString('latin1'), '%PDF-', 'the notice is not a PDF');
-    log(`    notice: ${type}, ${body.length} bytes`);
+    assert.match(download.suggestedFilename(), /\.pdf$/, 'file name of the notice');
+    log(`    notice: ${download.suggestedFilename()}, ${body.length} bytes`);
     // read back with poppler where it is installed (scripts/install-test-deps installs it)
     const pdftotext = spawnSync('pdftotext', ['-', '-'], { input: body, encoding: 'utf8' });
     if (pdftotext.status === 0) {
@@ -812,14 +813,17 @@ test('journey 3: applicant reads the notice in the mailbox', { timeout: 60_000 }
     } else {
       log('    (pdftotext not available: PDF text not checked)');
     }
+    // a plain GET (a link from anywhere) never counts as the retrieval: it leads to the case page
+    const response = await page.request.get(abs(noticeHref), { maxRedirects: 0 });
+    assert.equal(response.status(), 303, `GET ${noticeHref} redirects`);
   });
 
   await step(J, 'case page offers the notice', async () => {
     await clickAndLoad(link('Zum Vorgang'));
     await expectH1(`Vorgang ${state.fileNumber}`);
     await expectText(describedValue('Status'), 'Bescheid erteilt: genehmigt', 'status');
-    const noticeLink = page.locator(`main a[href="${noticeHref}"]`);
-    assert.ok((await noticeLink.count()) > 0, `the case page has no link to ${noticeHref}`);
+    const noticeForm = page.locator(`main form[action="${noticeHref}"]`);
+    assert.ok((await noticeForm.count()) > 0, `the case page has no retrieval form for ${noticeHref}`);
     await expectText(page.locator('section', { has: page.locator('#notice-heading') }), 'Bescheid', 'notice section');
     await checkA11y('applicant case page (notice issued)');
   });

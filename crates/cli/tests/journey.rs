@@ -335,6 +335,17 @@ async fn approval_with_a_document_request_from_application_to_retrieved_notice()
             .iter()
             .any(|e| e["kind"] == "notice_retrieved")
     );
+    // the plain document download does not count as the retrieval
+    let notice_id = notice_message["document_id"]
+        .as_str()
+        .expect("notice id")
+        .to_string();
+    let early = applicant
+        .get(&format!("/api/v1/documents/{notice_id}"))
+        .await;
+    assert_eq!(early.status(), StatusCode::CONFLICT);
+    let early: Value = early.json().await.expect("problem");
+    assert_eq!(early["code"], "notice_not_retrieved");
     let pdf_response = applicant
         .get(&format!("/api/v1/cases/{case_id}/notice"))
         .await;
@@ -363,6 +374,14 @@ async fn approval_with_a_document_request_from_application_to_retrieved_notice()
         .filter(|e| e["kind"] == "notice_retrieved")
         .count();
     assert_eq!(retrievals, 1, "only the first retrieval is recorded");
+    let later = applicant
+        .get(&format!("/api/v1/documents/{notice_id}"))
+        .await;
+    assert_eq!(
+        later.status(),
+        StatusCode::OK,
+        "after the retrieval the notice is a document like any other"
+    );
     assert_eq!(after["portal_status"], "10");
     assert_eq!(
         after["decision"]["conditions"].as_array().map(Vec::len),

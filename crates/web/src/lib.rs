@@ -63,8 +63,15 @@ impl Web {
 
 pub fn router(app: Arc<App>) -> Router {
     // uploads are streamed and limited by the blob store; this only stops endless bodies
-    let upload_limit = usize::try_from(app.config.max_upload_bytes().saturating_add(1024 * 1024))
-        .unwrap_or(usize::MAX);
+    // Twice the document limit: the blob store refuses what is over the limit itself; the rest of
+    // such a body is read and discarded up to here, so the browser can show the error page.
+    let upload_limit = usize::try_from(
+        app.config
+            .max_upload_bytes()
+            .saturating_mul(2)
+            .saturating_add(1024 * 1024),
+    )
+    .unwrap_or(usize::MAX);
     let web = Arc::new(Web {
         app,
         authority: OnceCell::new(),
@@ -95,7 +102,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/drafts/{id}/submit", post(drafts::submit))
         .route("/cases/{id}", get(cases::case))
         .route("/cases/{id}/receipt", get(cases::receipt))
-        .route("/cases/{id}/notice", get(uploads::notice))
+        .route(
+            "/cases/{id}/notice",
+            get(uploads::notice_page).post(uploads::notice),
+        )
         .route(
             "/cases/{id}/supplements",
             post(uploads::supplement).layer(DefaultBodyLimit::max(upload_limit)),

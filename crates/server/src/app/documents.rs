@@ -244,9 +244,24 @@ impl App {
         match (document.case_id, document.draft_id) {
             (Some(case_id), _) => {
                 let record = self.load_case(who, case_id, Access::Read).await?;
-                // the notice is opened through the retrieval, which records when it reached the applicant
+                // the applicant opens the notice through its retrieval, which records when it
+                // reached them; the plain download serves it only after that
                 if document.origin == DocumentOrigin::Notice && who.user.role.is_applicant_side() {
-                    return self.retrieve_notice(who, record.id).await;
+                    let retrieved = self
+                        .store
+                        .events(record.id)
+                        .await?
+                        .iter()
+                        .any(|e| e.event == amtsweg_domain::case::Event::NoticeRetrieved);
+                    if !retrieved {
+                        return Err(AppError::Conflict {
+                            code: "notice_not_retrieved",
+                            message: amtsweg_domain::Text::new(
+                                "Bitte rufen Sie den Bescheid über „Bescheid abrufen“ ab; der Abruf wird festgehalten (§ 41 Abs. 2a VwVfG).",
+                                "Please retrieve the notice with 'Retrieve notice'; the retrieval is recorded (§ 41(2a) VwVfG).",
+                            ),
+                        });
+                    }
                 }
                 if who.user.role.is_staff() {
                     let audit = self.audit(

@@ -332,6 +332,8 @@ struct MessagePage {
     body: String,
     case_href: Option<String>,
     document_href: Option<String>,
+    /// The notice is retrieved by a form (POST), other documents by a link.
+    is_notice: bool,
 }
 
 pub async fn message(ctx: Ctx, Path(id): Path<String>) -> PageResult {
@@ -361,6 +363,7 @@ pub async fn message(ctx: Ctx, Path(id): Path<String>) -> PageResult {
             received: format::datetime_text(lang, &message.created_at),
             received_iso: message.created_at,
             subject,
+            is_notice: message.kind == "notice",
             body: message.body.get(lang).to_string(),
             case_href,
             document_href,

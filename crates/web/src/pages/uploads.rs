@@ -148,6 +148,14 @@ async fn open_upload(
     }))
 }
 
+/// Reads and discards the rest of a refused upload, so that the browser finishes sending and
+/// shows the error page instead of a reset connection. The route's body limit bounds it.
+async fn drain(multipart: &mut Multipart) {
+    while let Ok(Some(mut field)) = multipart.next_field().await {
+        while let Ok(Some(_)) = field.chunk().await {}
+    }
+}
+
 fn multipart_of(multipart: Result<Multipart, MultipartRejection>) -> Result<Multipart, Failure> {
     multipart.map_err(|_| Failure::Csrf)
 }
@@ -333,6 +341,9 @@ pub async fn upload(
             "/drafts/{draft_id}/documents?done=upload"
         ))),
         Err(e) => {
+            if matches!(e, AppError::TooLarge { .. }) {
+                drain(&mut multipart).await;
+            }
             let problem = UploadProblem::from_app(e)?;
             documents_page(&ctx, user, draft_id, Some(problem), &chosen, None).await
         }
@@ -385,6 +396,9 @@ pub async fn supplement(
     match ctx.app().upload_supplement(user, case_id, source).await {
         Ok(_) => Ok(see_other(&format!("/cases/{case_id}?done=upload#request"))),
         Err(e) => {
+            if matches!(e, AppError::TooLarge { .. }) {
+                drain(&mut multipart).await;
+            }
             let problem = UploadProblem::from_app(e)?;
             super::cases::case_page(&ctx, case_id, None, Some((problem, chosen)), None).await
         }
@@ -464,10 +478,23 @@ pub async fn download(ctx: Ctx, Path(id): Path<String>) -> PageResult {
     Ok(file_response(download).await)
 }
 
-pub async fn notice(ctx: Ctx, Path(id): Path<String>) -> PageResult {
+/// Retrieves the notice. A POST with CSRF token, because the first retrieval has legal
+/// effect (§41(2a) VwVfG) and must not be triggered by a link on another site.
+pub async fn notice(ctx: Ctx, Path(id): Path<String>, fields: Fields) -> PageResult {
     let user = ctx.user()?;
+    ctx.check_csrf(fields.get("csrf"))?;
     let download = ctx.app().retrieve_notice(user, parse_id(&id)?).await?;
     Ok(file_response(download).await)
+}
+
+/// A link to the notice leads to the case page with the retrieval button.
+pub async fn notice_page(ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let case_id = parse_id(&id)?;
+    let base = match &ctx.principal {
+        Some(p) if p.user.role.is_staff() => "/work/cases",
+        _ => "/cases",
+    };
+    Ok(see_other(&format!("{base}/{case_id}#notice-heading")))
 }
 
 #[cfg(test)]
