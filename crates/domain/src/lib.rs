@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod calendar;
 pub mod case;
+pub mod deadlines;
 pub mod din91379;
 pub mod file_number;
 pub mod form;

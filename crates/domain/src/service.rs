@@ -217,6 +217,9 @@ pub struct ProcessDefinition {
     pub initial_state: String,
     pub states: Vec<StateDefinition>,
     pub transitions: Vec<Transition>,
+    /// Statutory deadlines per Land and procedure type.
+    #[serde(default)]
+    pub deadlines: Option<crate::deadlines::DeadlineRules>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -621,6 +624,13 @@ fn validate(folder: &str, s: &ServiceDefinition) -> Result<(), DefinitionError> 
                 ));
             }
         }
+    }
+    if let Some(rules) = &p.deadlines {
+        crate::deadlines::validate(&process_file, rules, |id| field_kinds.contains_key(id))
+            .map_err(|mut e| {
+                e.field = format!("deadlines.{}", e.field);
+                e
+            })?;
     }
     Ok(())
 }

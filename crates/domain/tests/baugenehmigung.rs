@@ -522,3 +522,182 @@ fn every_shipped_service_loads() {
     loaded.sort();
     assert_eq!(loaded, ["baugenehmigung", "gewerbeanmeldung"]);
 }
+
+mod deadlines {
+    use amtsweg_domain::calendar::{Calendar, State};
+    use amtsweg_domain::deadlines::{Occurrence, Status, Trigger, evaluate};
+    use time::Date;
+    use time::macros::date;
+
+    fn at(on: Date, trigger: Trigger) -> Occurrence {
+        Occurrence {
+            on,
+            trigger,
+            set_date: None,
+        }
+    }
+
+    /// (rule id, status, due) for a Land and a history, seen on `today`.
+    fn check(
+        state: State,
+        history: &[Occurrence],
+        today: Date,
+        expected: &[(&str, Status, Option<&str>)],
+    ) {
+        let d = super::definition();
+        let rules = d.process.deadlines.as_ref().expect("deadlines");
+        let profile = rules.profile_for(state, "simplified").expect("profile");
+        let calendar = Calendar::new(state);
+        let got: Vec<(String, Status, Option<String>)> =
+            evaluate(profile, &calendar, history, today)
+                .expect("evaluate")
+                .into_iter()
+                .map(|c| {
+                    (
+                        c.rule.id.clone(),
+                        c.status,
+                        c.due.map(|d| d.end.to_string()),
+                    )
+                })
+                .collect();
+        let expected: Vec<(String, Status, Option<String>)> = expected
+            .iter()
+            .map(|(id, s, d)| (id.to_string(), *s, d.map(str::to_string)))
+            .collect();
+        assert_eq!(got, expected, "{state:?}");
+    }
+
+    #[test]
+    fn every_land_has_a_profile_and_the_right_one() {
+        let d = super::definition();
+        let rules = d.process.deadlines.as_ref().expect("deadlines");
+        for state in State::ALL {
+            assert!(
+                rules.profile_for(state, "simplified").is_some(),
+                "{state:?}"
+            );
+        }
+        assert_eq!(
+            rules
+                .profile_for(State::BW, "simplified")
+                .map(|p| p.id.as_str()),
+            Some("bw_simplified")
+        );
+        assert_eq!(
+            rules
+                .profile_for(State::SN, "simplified")
+                .map(|p| p.id.as_str()),
+            Some("mbo")
+        );
+        assert!(rules.profile_for(State::BW, "full").is_none());
+    }
+
+    #[test]
+    fn completeness_check_in_working_days_and_weeks() {
+        // Friday 27 Nov 2026: BW counts ten working days, Berlin two weeks
+        let submitted = [at(date!(2026 - 11 - 27), Trigger::Submitted)];
+        check(
+            State::BW,
+            &submitted,
+            date!(2026 - 11 - 30),
+            &[("completeness_check", Status::Running, Some("2026-12-11"))],
+        );
+        check(
+            State::BE,
+            &submitted,
+            date!(2026 - 12 - 11),
+            &[("completeness_check", Status::Running, Some("2026-12-11"))],
+        );
+        check(
+            State::BE,
+            &submitted,
+            date!(2026 - 12 - 14),
+            &[("completeness_check", Status::Expired, Some("2026-12-11"))],
+        );
+    }
+
+    #[test]
+    fn a_document_request_ends_the_check_and_sets_the_applicants_date() {
+        let history = [
+            at(date!(2026 - 11 - 27), Trigger::Submitted),
+            // the authority sets Saturday 12 Dec: the date moves to Monday (§193 BGB)
+            Occurrence {
+                on: date!(2026 - 12 - 01),
+                trigger: Trigger::DocumentsRequested,
+                set_date: Some(date!(2026 - 12 - 12)),
+            },
+        ];
+        check(
+            State::BW,
+            &history,
+            date!(2026 - 12 - 02),
+            &[
+                ("completeness_check", Status::Ended, None),
+                ("supplement", Status::Running, Some("2026-12-14")),
+            ],
+        );
+        check(
+            State::BW,
+            &history,
+            date!(2026 - 12 - 15),
+            &[
+                ("completeness_check", Status::Ended, None),
+                ("supplement", Status::Expired, Some("2026-12-14")),
+            ],
+        );
+        // the supplement arrives: the check starts anew, the request is met
+        let mut supplied = history.to_vec();
+        supplied.push(at(date!(2026 - 12 - 10), Trigger::DocumentsSupplied));
+        check(
+            State::BW,
+            &supplied,
+            date!(2026 - 12 - 10),
+            &[
+                ("completeness_check", Status::Running, Some("2026-12-24")),
+                ("supplement", Status::Ended, None),
+            ],
+        );
+    }
+
+    #[test]
+    fn bavarian_deemed_approval_starts_three_weeks_after_receipt() {
+        check(
+            State::BY,
+            &[at(date!(2026 - 11 - 27), Trigger::Submitted)],
+            date!(2026 - 12 - 01),
+            &[
+                ("completeness_check", Status::Running, Some("2026-12-18")),
+                ("deemed_approval", Status::Running, Some("2027-03-18")),
+            ],
+        );
+    }
+
+    #[test]
+    fn the_decision_clock_of_berlin_counts_from_completeness() {
+        let history = [
+            at(date!(2026 - 11 - 27), Trigger::Submitted),
+            at(date!(2026 - 12 - 03), Trigger::DocumentsComplete),
+        ];
+        // 3 Jan 2027 is a Sunday: the month ends on Monday 4 Jan
+        check(
+            State::BE,
+            &history,
+            date!(2026 - 12 - 04),
+            &[
+                ("completeness_check", Status::Ended, None),
+                ("decision", Status::Running, Some("2027-01-04")),
+            ],
+        );
+        let mut decided = history.to_vec();
+        decided.push(at(date!(2026 - 12 - 20), Trigger::Decided));
+        check(
+            State::BE,
+            &decided,
+            date!(2027 - 02 - 01),
+            &[
+                ("completeness_check", Status::Ended, None),
+                ("decision", Status::Ended, None),
+            ],
+        );
+    }
+}
