@@ -200,6 +200,18 @@ async fn approval_with_a_document_request_from_application_to_retrieved_notice()
     );
     let case = caseworker.json(&format!("/api/v1/cases/{case_id}")).await;
     assert_eq!(case["state"], "completeness_check");
+    // the demo authority is in Baden-Württemberg: ten working days for the completeness check
+    let check = case["deadlines"]
+        .as_array()
+        .expect("deadlines")
+        .iter()
+        .find(|d| d["rule"] == "completeness_check")
+        .expect("completeness deadline")
+        .clone();
+    assert_eq!(check["status"], "running");
+    assert_eq!(check["on_expiry"], "reminder");
+    assert!(check["source"].as_str().unwrap_or("").contains("LBO BW"));
+    assert!(check["working_days_left"].as_u64().is_some_and(|n| n <= 10));
     assert_eq!(case["fields"]["site_parcel"], "1234/5");
 
     // completeness check: documents requested with a deadline
@@ -219,7 +231,19 @@ async fn approval_with_a_document_request_from_application_to_retrieved_notice()
     assert_eq!(requested.status(), StatusCode::OK);
     let requested: Value = requested.json().await.expect("json");
     assert_eq!(requested["state"], "documents_requested");
-    assert_eq!(requested["next_deadline"], deadline.as_str());
+    // the applicant's date: the one set, or the next working day if it is none (§193 BGB)
+    let own = applicant.json(&format!("/api/v1/cases/{case_id}")).await;
+    let supplement = own["deadlines"]
+        .as_array()
+        .expect("deadlines")
+        .iter()
+        .find(|d| d["rule"] == "supplement")
+        .expect("supplement deadline")
+        .clone();
+    assert_eq!(supplement["status"], "running");
+    assert_eq!(supplement["on_expiry"], "deemed_withdrawal");
+    assert!(supplement["due"].as_str().unwrap_or("") >= deadline.as_str());
+    assert_eq!(requested["next_deadline"], supplement["due"]);
 
     // the applicant sees the request in the mailbox and supplies documents
     let mailbox = applicant.json("/api/v1/mailbox").await;

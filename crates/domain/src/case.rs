@@ -102,6 +102,9 @@ pub struct Case {
     pub open_request: Option<DocumentRequest>,
     pub decision: Option<Decision>,
     pub notice_document_id: Option<Uuid>,
+    /// The deadline profile (Land and procedure type) the case took at submission.
+    #[serde(default)]
+    pub deadline_profile: Option<String>,
 }
 
 impl Case {
@@ -113,6 +116,7 @@ impl Case {
             open_request: None,
             decision: None,
             notice_document_id: None,
+            deadline_profile: None,
         }
     }
 }

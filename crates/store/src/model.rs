@@ -215,6 +215,8 @@ pub struct Submission {
     pub applicant_name: String,
     pub site_address: String,
     pub case: Case,
+    /// The nearest deadline at submission (`YYYY-MM-DD`).
+    pub next_deadline: Option<String>,
     pub form_json: String,
     pub at: String,
     /// Filled in with the file number by the store: `{file_number}` is replaced.

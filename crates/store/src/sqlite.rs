@@ -641,8 +641,8 @@ impl Store for SqliteStore {
             format!("{} {} {}", file_number, s.applicant_name, s.site_address).to_lowercase();
         sqlx::query(
             "INSERT INTO cases (id, authority_id, file_number, service_id, service_version, applicant_id, draft_id, idempotency_key, state, \
-             applicant_name, site_address, search_text, submitted_at, updated_at, version, case_json, form_json) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, 1, $14, $15)",
+             applicant_name, site_address, search_text, submitted_at, updated_at, version, case_json, form_json, next_deadline) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, 1, $14, $15, $16)",
         )
         .bind(s.case_id.to_string())
         .bind(s.authority_id.to_string())
@@ -659,6 +659,7 @@ impl Store for SqliteStore {
         .bind(&s.at)
         .bind(case_json)
         .bind(&s.form_json)
+        .bind(&s.next_deadline)
         .execute(&mut *tx)
         .await?;
         let claimed = sqlx::query(

@@ -98,7 +98,9 @@ fn submission(f: &Fixture, draft_id: Uuid, key: Option<&str>) -> Submission {
             open_request: None,
             decision: None,
             notice_document_id: None,
+            deadline_profile: None,
         },
+        next_deadline: None,
         form_json: "{}".into(),
         at: AT.into(),
         receipt: NewMessage {

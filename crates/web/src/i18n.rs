@@ -178,6 +178,19 @@ strings! {
     origin_supplement: "Nachreichung", "Supplement";
     origin_notice: "Bescheid", "Notice";
     timeline_heading: "Verlauf", "History";
+    deadlines_heading: "Fristen", "Deadlines";
+    col_party: "Zu handeln hat", "To act";
+    col_due: "Fällig am", "Due on";
+    col_days_left: "Arbeitstage übrig", "Working days left";
+    col_consequence: "Folge bei Ablauf", "On expiry";
+    deadline_running: "läuft", "running";
+    deadline_stopped: "angehalten", "stopped";
+    deadline_expired: "abgelaufen", "expired";
+    party_authority: "Behörde", "Authority";
+    party_applicant: "Antragsteller/in", "Applicant";
+    party_agency: "Fachstelle", "Agency";
+    party_municipality: "Gemeinde", "Municipality";
+    deadline_moved: "verschoben", "moved";
     withdraw_heading: "Antrag zurückziehen", "Withdraw the application";
     withdraw_text: "Wenn Sie den Antrag zurückziehen, wird das Verfahren beendet. Das lässt sich nicht rückgängig machen.", "If you withdraw the application, the procedure ends. This cannot be undone.";
 

@@ -220,6 +220,8 @@ pub struct CaseOut {
     pub events: Vec<EventOut>,
     /// Actions the caller may take now (`take_over`, `request_documents`, …).
     pub actions: Vec<String>,
+    /// The statutory deadlines of the case, today.
+    pub deadlines: Vec<DeadlineOut>,
 }
 
 pub fn decision_out(d: &Decision) -> DecisionOut {
@@ -240,6 +242,59 @@ pub fn decision_out(d: &Decision) -> DecisionOut {
             conditions: vec![],
             reasons: Some(reasons.clone()),
         },
+    }
+}
+
+/// A statutory deadline of the case, today.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeadlineOut {
+    /// Rule id, e.g. `completeness_check`, `supplement`, `decision`.
+    pub rule: String,
+    pub label_de: String,
+    pub label_en: String,
+    /// Who must act: `authority`, `applicant`, `agency`, `municipality`.
+    pub party: String,
+    /// `running`, `stopped`, `ended` or `expired`.
+    pub status: String,
+    /// Last day (`YYYY-MM-DD`), after any move off a weekend or holiday.
+    pub due: Option<String>,
+    /// Why the due date moved (§193 BGB), in German.
+    pub moved_because: Vec<String>,
+    pub working_days_left: Option<u32>,
+    /// What the expiry means: `reminder`, `deemed_consent`, `deemed_no_concerns`, `deemed_withdrawal`, `deemed_approval`.
+    pub on_expiry: String,
+    pub on_expiry_de: String,
+    pub source: String,
+}
+
+impl From<&amtsweg_domain::deadlines::CaseDeadline<'_>> for DeadlineOut {
+    fn from(d: &amtsweg_domain::deadlines::CaseDeadline<'_>) -> Self {
+        DeadlineOut {
+            rule: d.rule.id.clone(),
+            label_de: d.rule.label.de.clone(),
+            label_en: d.rule.label.en.clone(),
+            party: serde_json::to_value(d.rule.party)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            status: serde_json::to_value(d.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            due: d.due.as_ref().map(|due| due.end.to_string()),
+            moved_because: d
+                .due
+                .as_ref()
+                .map(|due| due.moved_because.clone())
+                .unwrap_or_default(),
+            working_days_left: d.working_days_left,
+            on_expiry: serde_json::to_value(d.rule.on_expiry)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            on_expiry_de: d.rule.on_expiry.label().de,
+            source: d.rule.source.clone(),
+        }
     }
 }
 

@@ -425,6 +425,7 @@ async fn get_case(
         fields: view.form.clone(),
         documents: view.documents.iter().map(DocumentOut::from).collect(),
         events: view.events.iter().map(EventOut::from).collect(),
+        deadlines: view.deadlines.iter().map(DeadlineOut::from).collect(),
         actions: view
             .actions
             .iter()

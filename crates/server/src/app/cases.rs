@@ -44,6 +44,8 @@ pub struct CaseView<'a> {
     /// What the viewer may do now.
     pub actions: Vec<&'a Transition>,
     pub form: amtsweg_domain::form::FormData,
+    /// The statutory deadlines of the case, today.
+    pub deadlines: Vec<amtsweg_domain::deadlines::CaseDeadline<'a>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -131,10 +133,11 @@ impl App {
             .await?
             .ok_or_else(|| AppError::Internal("authority missing".into()))?;
         let applicant_view = who.user.role.is_applicant_side();
-        let events = self
-            .store
-            .events(case_id)
-            .await?
+        let all_events = self.store.events(case_id).await?;
+        let history =
+            super::deadlines::occurrences(all_events.iter().map(|e| (e.at.as_str(), &e.event)));
+        let deadlines = self.deadlines_of(service, &authority, &record.case, &history)?;
+        let events = all_events
             .into_iter()
             .filter(|e| !applicant_view || e.event.visible_to_applicant())
             .collect();
@@ -150,6 +153,7 @@ impl App {
             documents,
             actions,
             form,
+            deadlines,
         })
     }
 
@@ -326,10 +330,20 @@ impl App {
             }
             _ => {}
         }
-        let next_deadline = new_case
-            .open_request
-            .as_ref()
-            .map(|r| r.deadline.to_string());
+        let at = super::format_time(now);
+        let authority = self
+            .store
+            .authority(record.authority_id)
+            .await?
+            .ok_or_else(|| AppError::Internal("authority missing".into()))?;
+        let past = self.store.events(case_id).await?;
+        let history = super::deadlines::occurrences(
+            past.iter()
+                .map(|e| (e.at.as_str(), &e.event))
+                .chain([(at.as_str(), &decided.event)]),
+        );
+        let next_deadline =
+            App::next_deadline(&self.deadlines_of(service, &authority, &new_case, &history)?);
         let audit = self.audit(
             &who.user.id.to_string(),
             &format!("case.{}", decided.event.code()),
@@ -343,7 +357,7 @@ impl App {
             next_deadline,
             event: decided.event,
             actor_id: who.user.id,
-            at: super::format_time(now),
+            at,
             audit: vec![audit],
             messages,
             new_documents,

@@ -1,7 +1,7 @@
 //! Drafts: create, save step by step, and submit as a case.
 
 use amtsweg_domain::Text;
-use amtsweg_domain::case::Case;
+use amtsweg_domain::case::{Case, Event};
 use amtsweg_domain::form::{self, FormData, Mode};
 use amtsweg_domain::policy::{Access, Resource};
 use amtsweg_domain::service::{self, DocumentType, ServiceDefinition};
@@ -198,8 +198,21 @@ impl App {
             return Err(AppError::Invalid(errors));
         }
         let service = view.service;
+        let authority = self
+            .store
+            .authority(draft.authority_id)
+            .await?
+            .ok_or_else(|| AppError::Internal("authority missing".into()))?;
+        let mut case = Case::new(service, who.user.id);
+        case.deadline_profile = App::deadline_profile_for(service, &authority, &clean);
         let now = self.now();
         let at = super::format_time(now);
+        let first = Event::Submitted {
+            file_number: String::new(),
+        };
+        let history = super::deadlines::occurrences([(at.as_str(), &first)]);
+        let next_deadline =
+            App::next_deadline(&self.deadlines_of(service, &authority, &case, &history)?);
         let case_id = App::new_id();
         let applicant_name = service::render_template(&service.case_summary.applicant_name, &clean);
         let site_address =
@@ -216,7 +229,8 @@ impl App {
             idempotency_key,
             applicant_name,
             site_address,
-            case: Case::new(service, who.user.id),
+            case,
+            next_deadline,
             form_json: serde_json::to_string(&clean).map_err(|e| AppError::Internal(e.to_string()))?,
             at: at.clone(),
             receipt: NewMessage {

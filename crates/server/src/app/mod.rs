@@ -3,6 +3,7 @@
 
 mod accounts;
 mod cases;
+mod deadlines;
 mod documents;
 mod drafts;
 mod error;

@@ -148,6 +148,7 @@ struct CasePage {
     notice_retrieved: Option<String>,
     documents: Vec<DocRow>,
     events: Vec<EventRow>,
+    deadlines: Vec<super::DeadlineRow>,
     done: Option<String>,
     errors: Vec<ErrorLink>,
     problem: Option<UploadProblem>,
@@ -245,6 +246,7 @@ pub async fn case_page(
                 .map(|d| doc_row(service, d, lang))
                 .collect(),
             events: event_rows(service, &view.events, lang),
+            deadlines: super::deadline_rows(&view.deadlines, lang),
             done,
             errors,
             problem,

@@ -7,6 +7,7 @@ pub mod staff;
 pub mod uploads;
 
 use amtsweg_domain::case::Event;
+use amtsweg_domain::deadlines::{CaseDeadline, Party, Status};
 use amtsweg_domain::service::ServiceDefinition;
 use amtsweg_server::app::AppError;
 use amtsweg_store::{Document, DocumentOrigin, EventRecord};
@@ -110,6 +111,70 @@ pub fn doc_row(service: &ServiceDefinition, doc: &Document, lang: Lang) -> DocRo
         uploaded_at: format::datetime_text(lang, &doc.uploaded_at),
         uploaded_iso: doc.uploaded_at.clone(),
     }
+}
+
+/// A statutory deadline as the case pages show it.
+pub struct DeadlineRow {
+    pub label: String,
+    pub party: &'static str,
+    pub status: &'static str,
+    pub badge: &'static str,
+    pub due: String,
+    pub due_iso: String,
+    /// Why the date moved off a weekend or holiday (German, from the calendar).
+    pub moved: String,
+    pub days_left: String,
+    pub consequence: String,
+    pub source: String,
+}
+
+/// The deadlines that still matter (running, stopped, expired); met ones are left out.
+pub fn deadline_rows(deadlines: &[CaseDeadline<'_>], lang: Lang) -> Vec<DeadlineRow> {
+    let t = i18n::t(lang);
+    deadlines
+        .iter()
+        .filter(|d| d.status != Status::Ended)
+        .map(|d| {
+            let (status, badge) = match d.status {
+                Status::Running => (t.deadline_running, "info"),
+                Status::Stopped => (t.deadline_stopped, "warning"),
+                _ => (t.deadline_expired, "danger"),
+            };
+            let party = match d.rule.party {
+                Party::Authority => t.party_authority,
+                Party::Applicant => t.party_applicant,
+                Party::Agency => t.party_agency,
+                Party::Municipality => t.party_municipality,
+            };
+            DeadlineRow {
+                label: d.rule.label.get(lang).to_string(),
+                party,
+                status,
+                badge,
+                due: d
+                    .due
+                    .as_ref()
+                    .map(|due| format::date(lang, due.end))
+                    .unwrap_or_else(|| "–".into()),
+                due_iso: d
+                    .due
+                    .as_ref()
+                    .map(|due| due.end.to_string())
+                    .unwrap_or_default(),
+                moved: d
+                    .due
+                    .as_ref()
+                    .map(|due| due.moved_because.join("; "))
+                    .unwrap_or_default(),
+                days_left: d
+                    .working_days_left
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| "–".into()),
+                consequence: d.rule.on_expiry.label().get(lang).to_string(),
+                source: d.rule.source.clone(),
+            }
+        })
+        .collect()
 }
 
 /// An entry of the timeline.

@@ -186,6 +186,7 @@ struct WorkCasePage {
     sections: Vec<SummarySection>,
     documents: Vec<DocRow>,
     events: Vec<EventRow>,
+    deadlines: Vec<super::DeadlineRow>,
     take_over: Option<String>,
     confirm_complete: Option<String>,
     request_documents: Option<String>,
@@ -352,6 +353,7 @@ async fn work_case_page(
                 .map(|d| doc_row(service, d, lang))
                 .collect(),
             events: event_rows(service, &view.events, lang),
+            deadlines: super::deadline_rows(&view.deadlines, lang),
             take_over: label_of(ActionKind::TakeOver).filter(|_| !mine),
             confirm_complete: label_of(ActionKind::ConfirmComplete),
             request_documents: label_of(ActionKind::RequestDocuments),
