@@ -1,7 +1,7 @@
 //! Cases: views for applicant and staff, the inbox, and every action on a case.
 
 use amtsweg_domain::Text;
-use amtsweg_domain::case::{self, Actor, Command, ConditionItem, Event, Side};
+use amtsweg_domain::case::{self, Actor, Command, ConditionItem, Event};
 use amtsweg_domain::policy::{Access, Resource};
 use amtsweg_domain::service::{ServiceDefinition, Transition};
 use amtsweg_store::{
@@ -464,9 +464,5 @@ impl App {
                 .await?;
         }
         Ok(message)
-    }
-
-    pub fn side_of(action: &Transition) -> Side {
-        action.action.side()
     }
 }

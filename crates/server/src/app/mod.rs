@@ -20,7 +20,7 @@ use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 pub use accounts::{Login, NewAccount};
-pub use cases::{CaseAction, CaseView, InboxFilter};
+pub use cases::{CaseAction, CaseView, INBOX_PAGE_SIZE, InboxFilter};
 pub use documents::{DocumentDownload, UploadSource};
 pub use drafts::{DraftView, SubmitResult};
 pub use error::AppError;

@@ -27,9 +27,6 @@ pub struct InboxParams {
     page: Option<String>,
 }
 
-/// The page size of `App::inbox` (`INBOX_PAGE_SIZE`, not exported by the server crate).
-const INBOX_PAGE_SIZE: usize = 50;
-
 pub struct InboxRow {
     pub file_number: String,
     pub href: String,
@@ -130,7 +127,7 @@ pub async fn inbox(ctx: Ctx, Query(params): Query<InboxParams>) -> PageResult {
             encode_query(&search)
         )
     };
-    let full = rows.len() == INBOX_PAGE_SIZE;
+    let full = rows.len() == amtsweg_server::app::INBOX_PAGE_SIZE as usize;
     let page = ctx.page(ctx.t().inbox_title).await;
     Ok(render(
         StatusCode::OK,
