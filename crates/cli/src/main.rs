@@ -10,7 +10,7 @@ use std::sync::Arc;
 use amtsweg_domain::audit::{Finding, Verification, Verifier};
 use amtsweg_server::bootstrap::{self, DEMO_LOGINS, DEMO_PASSWORD};
 use amtsweg_server::clock::SystemClock;
-use amtsweg_server::config::Config;
+use amtsweg_server::config::{Config, DatabaseUrl};
 use clap::{Args, Parser, Subcommand};
 
 mod calendar;
@@ -31,9 +31,13 @@ struct Common {
     /// Configuration file (TOML); flags override it.
     #[arg(long, env = "AMTSWEG_CONFIG")]
     config: Option<PathBuf>,
-    /// Folder for the database and the documents [default: ./amtsweg-data]
+    /// Folder for the documents, and for the SQLite database unless --database is given [default: ./amtsweg-data]
     #[arg(long, env = "AMTSWEG_DATA_DIR")]
     data_dir: Option<PathBuf>,
+    /// PostgreSQL URL (postgres://user:password@host:5432/database) instead of the SQLite file
+    /// in the data folder. Prefer the environment variable or the config file for a password.
+    #[arg(long, env = "AMTSWEG_DATABASE", hide_env_values = true)]
+    database: Option<String>,
     /// Folder with the service definitions [default: ./services]
     #[arg(long, env = "AMTSWEG_SERVICES_DIR")]
     services_dir: Option<PathBuf>,
@@ -167,6 +171,9 @@ fn config(common: &Common, listen: Option<&String>) -> Result<Config, String> {
     if let Some(dir) = &common.services_dir {
         config.services_dir = dir.clone();
     }
+    if let Some(url) = &common.database {
+        config.database = Some(DatabaseUrl::new(url.clone()));
+    }
     if let Some(listen) = listen {
         config.listen = listen.clone();
     }
@@ -176,6 +183,7 @@ fn config(common: &Common, listen: Option<&String>) -> Result<Config, String> {
 
 async fn serve(config: Config, demo: bool) -> Result<(), String> {
     let addr = config.validate().map_err(|e| e.to_string())?;
+    tracing::info!(database = %config.describe_database(), "opening");
     let app = bootstrap::open(config, Arc::new(SystemClock)).await?;
     if demo {
         bootstrap::seed_demo(&app).await?;
@@ -202,11 +210,10 @@ async fn serve(config: Config, demo: bool) -> Result<(), String> {
 }
 
 async fn audit_verify(config: Config) -> Result<bool, String> {
-    let store = amtsweg_store::sqlite::SqliteStore::open(&config.data_dir.join("amtsweg.db"))
-        .await
-        .map_err(|e| e.to_string())?;
+    let store = bootstrap::open_store(&config).await?;
     let mut verifier = Verifier::new();
-    let head = amtsweg_store::Store::scan_audit(&store, &mut |entry| verifier.push(entry))
+    let head = store
+        .scan_audit(&mut |entry| verifier.push(entry))
         .await
         .map_err(|e| e.to_string())?;
     match verifier.finish(head) {
@@ -376,9 +383,12 @@ async fn main() -> ExitCode {
             Err(e) => Err(e),
         },
         Command::Migrate { common } => match config(&common, None) {
-            Ok(c) => bootstrap::open(c, Arc::new(SystemClock))
-                .await
-                .map(|_| println!("database is up to date")),
+            Ok(c) => {
+                let database = c.describe_database();
+                bootstrap::open(c, Arc::new(SystemClock))
+                    .await
+                    .map(|_| println!("database is up to date ({database})"))
+            }
             Err(e) => Err(e),
         },
         Command::Audit {
@@ -410,10 +420,11 @@ async fn main() -> ExitCode {
             command: ConfigCommand::Check { common, listen },
         } => config(&common, listen.as_ref()).map(|c| {
             println!(
-                "configuration OK: listen {}, data {}, services {}",
+                "configuration OK: listen {}, data {}, services {}, database {}",
                 c.listen,
                 c.data_dir.display(),
-                c.services_dir.display()
+                c.services_dir.display(),
+                c.describe_database()
             );
         }),
     };

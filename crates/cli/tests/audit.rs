@@ -1,4 +1,5 @@
-//! `amtsweg audit verify` finds a changed, a removed, an inserted and two swapped entries.
+//! `amtsweg audit verify` finds a changed, a removed, an inserted and two swapped entries, on
+//! the backend of the test run (the tampering goes straight to that database).
 
 mod common;
 
@@ -17,25 +18,37 @@ async fn prepared() -> Server {
 
 async fn tamper(server: &mut Server, sql: &str) -> (bool, String) {
     server.kill();
-    let path = server.data.path().join("amtsweg.db");
-    let mut conn = SqliteConnectOptions::new()
-        .filename(&path)
-        .connect()
-        .await
-        .expect("open db");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
-        .execute(&mut conn)
-        .await
-        .expect("tamper");
-    conn.close().await.expect("close");
-    audit_verify(server.data.path())
+    match &server.database {
+        Some(database) => {
+            let mut conn = database.connect().await;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(&mut conn)
+                .await
+                .expect("tamper");
+            conn.close().await.expect("close");
+        }
+        None => {
+            let path = server.data.path().join("amtsweg.db");
+            let mut conn = SqliteConnectOptions::new()
+                .filename(&path)
+                .connect()
+                .await
+                .expect("open db");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(&mut conn)
+                .await
+                .expect("tamper");
+            conn.close().await.expect("close");
+        }
+    }
+    audit_verify(server)
 }
 
 #[tokio::test]
 async fn an_untouched_trail_verifies() {
     let mut server = prepared().await;
     server.kill();
-    let (ok, report) = audit_verify(server.data.path());
+    let (ok, report) = audit_verify(&server);
     assert!(ok, "{report}");
     assert!(report.starts_with("OK: "), "{report}");
 }

@@ -11,8 +11,7 @@ use serde_json::{Value, json};
 fn cli(server: &Server, args: &[&str]) -> String {
     let out = amtsweg()
         .args(args)
-        .arg("--data-dir")
-        .arg(server.data.path())
+        .args(server.store_args())
         .env("AMTSWEG_NEW_PASSWORD", "ein-langes-Passwort-2")
         .output()
         .expect("run amtsweg");
@@ -225,6 +224,6 @@ async fn foreign_users_get_nothing_of_the_first_applicants_data() {
     let draft = owner.json(&format!("/api/v1/drafts/{draft_id}")).await;
     assert_eq!(draft["documents"].as_array().map(Vec::len), Some(1));
     assert_eq!(draft["fields"], json!({}));
-    let (ok, report) = audit_verify(server.data.path());
+    let (ok, report) = audit_verify(&server);
     assert!(ok, "{report}");
 }

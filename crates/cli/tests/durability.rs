@@ -17,10 +17,11 @@ async fn acknowledged_submissions_survive_kill_9() {
         drafts.push(id);
     }
     let (token, http) = (applicant.token.clone(), applicant.http.clone());
+    let (acknowledge, mut acknowledgements) = tokio::sync::mpsc::unbounded_channel::<()>();
     let tasks: Vec<_> = drafts
         .iter()
         .map(|id| {
-            let (http, token) = (http.clone(), token.clone());
+            let (http, token, acknowledge) = (http.clone(), token.clone(), acknowledge.clone());
             let url = server.url(&format!("/api/v1/drafts/{id}/submit"));
             tokio::spawn(async move {
                 let response = http.post(url).bearer_auth(token).send().await.ok()?;
@@ -28,6 +29,7 @@ async fn acknowledged_submissions_survive_kill_9() {
                     return None;
                 }
                 let body: Value = response.json().await.ok()?;
+                let _ = acknowledge.send(());
                 Some((
                     body["case_id"].as_str()?.to_string(),
                     body["file_number"].as_str()?.to_string(),
@@ -35,8 +37,14 @@ async fn acknowledged_submissions_survive_kill_9() {
             })
         })
         .collect();
-    // kill the server while the burst is under way
-    tokio::time::sleep(std::time::Duration::from_millis(60)).await;
+    // kill the server while the burst is under way: once a third of the submissions is
+    // acknowledged (whatever the backend's speed), with the others still in flight
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        for _ in 0..drafts.len() / 3 {
+            acknowledgements.recv().await;
+        }
+    })
+    .await;
     server.kill();
     let mut acknowledged = Vec::new();
     for task in tasks {
@@ -44,6 +52,10 @@ async fn acknowledged_submissions_survive_kill_9() {
             acknowledged.push(ack);
         }
     }
+    assert!(
+        !acknowledged.is_empty(),
+        "the server was killed before it acknowledged anything"
+    );
     server.restart();
     let applicant = login(&server, "durable@example.org", "ein-langes-Passwort-1").await;
     let cases = applicant.json("/api/v1/cases").await;
@@ -86,6 +98,6 @@ async fn acknowledged_submissions_survive_kill_9() {
         Some(drafts.len())
     );
     server.kill();
-    let (ok, report) = audit_verify(server.data.path());
+    let (ok, report) = audit_verify(&server);
     assert!(ok, "{report}");
 }

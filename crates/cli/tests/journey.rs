@@ -412,7 +412,7 @@ async fn approval_with_a_document_request_from_application_to_retrieved_notice()
         Some(2)
     );
 
-    let (ok, report) = audit_verify(server.data.path());
+    let (ok, report) = audit_verify(&server);
     assert!(ok, "{report}");
 }
 
@@ -482,7 +482,7 @@ async fn refusal_path() {
     if let Some(text) = pdf_text(&bytes) {
         assert!(text.contains("§ 34 BauGB"));
     }
-    let (ok, report) = audit_verify(server.data.path());
+    let (ok, report) = audit_verify(&server);
     assert!(ok, "{report}");
 }
 

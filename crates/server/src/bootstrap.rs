@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use amtsweg_domain::policy::Role;
 use amtsweg_store::blob::BlobStore;
+use amtsweg_store::postgres::PostgresStore;
 use amtsweg_store::sqlite::SqliteStore;
 use amtsweg_store::{Authority, AuthorityKind, Store};
 
@@ -12,14 +13,35 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::services::{self, Services};
 
-/// Opens everything the application needs under the configured data folder.
+/// Opens the configured database and brings its schema up to date: PostgreSQL when
+/// `database` is set, otherwise the SQLite file `amtsweg.db` in the data folder.
+pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, String> {
+    match &config.database {
+        Some(url) => {
+            let store = PostgresStore::open(url.expose())
+                .await
+                .map_err(|e| format!("cannot open the database {url}: {e}"))?;
+            Ok(Arc::new(store))
+        }
+        None => {
+            std::fs::create_dir_all(&config.data_dir)
+                .map_err(|e| format!("data folder {}: {e}", config.data_dir.display()))?;
+            let path = config.data_dir.join("amtsweg.db");
+            let store = SqliteStore::open(&path)
+                .await
+                .map_err(|e| format!("cannot open the database {}: {e}", path.display()))?;
+            Ok(Arc::new(store))
+        }
+    }
+}
+
+/// Opens everything the application needs: the database, the document folder under the data
+/// folder (shared by all instances), and the service definitions.
 pub async fn open(config: Config, clock: Arc<dyn Clock>) -> Result<Arc<App>, String> {
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| format!("data folder {}: {e}", config.data_dir.display()))?;
     let current = services::read_folder(&config.services_dir)?;
-    let store = SqliteStore::open(&config.data_dir.join("amtsweg.db"))
-        .await
-        .map_err(|e| format!("database: {e}"))?;
+    let store = open_store(&config).await?;
     let blobs = BlobStore::open(&config.data_dir.join("documents"))
         .await
         .map_err(|e| format!("document folder: {e}"))?;
@@ -33,7 +55,7 @@ pub async fn open(config: Config, clock: Arc<dyn Clock>) -> Result<Arc<App>, Str
     let recorded = store.service_versions().await.map_err(|e| e.to_string())?;
     let services = Services::new(&current, &recorded)?;
     Ok(Arc::new(App {
-        store: Arc::new(store),
+        store,
         blobs,
         services,
         clock,

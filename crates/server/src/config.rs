@@ -10,8 +10,11 @@ use serde::Deserialize;
 pub struct Config {
     /// Address to listen on.
     pub listen: String,
-    /// Folder for the database file and the documents.
+    /// Folder for the documents, and for the database file when `database` is not set.
     pub data_dir: PathBuf,
+    /// PostgreSQL connection URL (`postgres://user:password@host:5432/database`); when absent,
+    /// the SQLite file `amtsweg.db` in `data_dir` is the database.
+    pub database: Option<DatabaseUrl>,
     /// Folder with the service definitions.
     pub services_dir: PathBuf,
     /// Largest accepted document, in MiB.
@@ -27,6 +30,7 @@ impl Default for Config {
         Self {
             listen: "127.0.0.1:8080".into(),
             data_dir: PathBuf::from("./amtsweg-data"),
+            database: None,
             services_dir: PathBuf::from("./services"),
             max_upload_mib: 100,
             session_hours: 8,
@@ -85,6 +89,14 @@ impl Config {
                 message: "must start with http:// or https://".into(),
             });
         }
+        if let Some(url) = &self.database {
+            amtsweg_store::postgres::check_url(url.expose()).map_err(|message| {
+                ConfigError::Invalid {
+                    field: "database",
+                    message,
+                }
+            })?;
+        }
         if !self.services_dir.is_dir() {
             return Err(ConfigError::Invalid {
                 field: "services_dir",
@@ -100,5 +112,74 @@ impl Config {
 
     pub fn max_upload_bytes(&self) -> u64 {
         self.max_upload_mib * 1024 * 1024
+    }
+
+    /// Where the data is, for people (a database password never shows).
+    pub fn describe_database(&self) -> String {
+        match &self.database {
+            Some(url) => format!("PostgreSQL {url}"),
+            None => format!("SQLite {}", self.data_dir.join("amtsweg.db").display()),
+        }
+    }
+}
+
+/// A database URL. It may hold a password: `Debug` and `Display` show it as `***`; only
+/// [`DatabaseUrl::expose`] gives the URL itself, for connecting.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self(url.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&amtsweg_store::postgres::redact_url(&self.0))
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DatabaseUrl({self})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_database_password_never_shows() {
+        let config: Config =
+            toml::from_str("database = \"postgres://amtsweg:geheim@db.example/amtsweg\"\n")
+                .expect("config");
+        let url = config.database.clone().expect("database");
+        assert_eq!(url.expose(), "postgres://amtsweg:geheim@db.example/amtsweg");
+        assert!(!format!("{config:?}").contains("geheim"));
+        assert!(!config.describe_database().contains("geheim"));
+        assert_eq!(url.to_string(), "postgres://amtsweg:***@db.example/amtsweg");
+    }
+
+    #[test]
+    fn a_database_that_is_not_postgres_is_refused() {
+        let config = Config {
+            database: Some(DatabaseUrl::new("mysql://root:geheim@localhost/amtsweg")),
+            services_dir: PathBuf::from("."),
+            ..Config::default()
+        };
+        let error = config
+            .validate()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.starts_with("configuration: database: "), "{error}");
+        assert!(!error.contains("geheim"), "{error}");
     }
 }

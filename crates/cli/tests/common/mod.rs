@@ -1,10 +1,16 @@
 //! Starts the real `amtsweg` binary on a free port with a fresh data folder, and drives it
-//! over HTTP like any client.
+//! over HTTP like any client. The backend is chosen by `AMTSWEG_TEST_BACKEND` (`sqlite`, the
+//! default, or `postgres`): with PostgreSQL every server gets a fresh database, made through
+//! the admin connection in `AMTSWEG_TEST_POSTGRES` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`) and dropped when the last server on it ends.
 #![allow(dead_code)]
 
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
@@ -14,9 +20,127 @@ pub const CASEWORKER: &str = "sachbearbeitung@demo.amtsweg.de";
 pub const CASEWORKER2: &str = "sachbearbeitung2@demo.amtsweg.de";
 pub const HEAD: &str = "sachgebietsleitung@demo.amtsweg.de";
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The backend of this test run, from `AMTSWEG_TEST_BACKEND`.
+pub fn backend() -> Backend {
+    match std::env::var("AMTSWEG_TEST_BACKEND").as_deref() {
+        Err(_) | Ok("") | Ok("sqlite") => Backend::Sqlite,
+        Ok("postgres") | Ok("postgresql") => Backend::Postgres,
+        Ok(other) => panic!("AMTSWEG_TEST_BACKEND={other}: use sqlite or postgres"),
+    }
+}
+
+/// A fresh PostgreSQL database for one test, dropped (with its connections) when dropped.
+pub struct TestDatabase {
+    admin: String,
+    name: String,
+    pub url: String,
+}
+
+impl TestDatabase {
+    pub fn create() -> TestDatabase {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let admin = std::env::var("AMTSWEG_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let name = format!(
+            "amtsweg_test_{}_{}_{nanos}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let created = on_own_runtime({
+            let (admin, name) = (admin.clone(), name.clone());
+            async move {
+                use sqlx::Connection;
+                let mut conn = sqlx::PgConnection::connect(&admin).await?;
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&mut conn)
+                    .await?;
+                conn.close().await
+            }
+        });
+        if let Err(e) = created {
+            panic!(
+                "PostgreSQL is not reachable through AMTSWEG_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432/postgres): {e}. \
+                 Start it (scripts/install-test-deps does) or run with AMTSWEG_TEST_BACKEND=sqlite."
+            );
+        }
+        let url = with_database(&admin, &name);
+        TestDatabase { admin, name, url }
+    }
+
+    /// A connection to this database, for tests that look at or tamper with stored data.
+    pub async fn connect(&self) -> sqlx::PgConnection {
+        use sqlx::Connection;
+        sqlx::PgConnection::connect(&self.url)
+            .await
+            .expect("connect to the test database")
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let (admin, name) = (self.admin.clone(), self.name.clone());
+        let dropped = on_own_runtime(async move {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&admin).await?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut conn)
+            .await?;
+            conn.close().await
+        });
+        if let Err(e) = dropped {
+            eprintln!("could not drop test database {}: {e}", self.name);
+        }
+    }
+}
+
+/// Runs a future on a runtime of its own in another thread (the caller may be inside the
+/// test's runtime, where blocking on another future is not allowed).
+fn on_own_runtime<F>(future: F) -> Result<(), sqlx::Error>
+where
+    F: std::future::Future<Output = Result<(), sqlx::Error>> + Send + 'static,
+{
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(future)
+    })
+    .join()
+    .expect("database thread")
+}
+
+/// The admin URL with another database.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (url, String::new()),
+    };
+    let host_start = base.find("://").map_or(0, |i| i + 3);
+    let path_start = base[host_start..]
+        .find('/')
+        .map_or(base.len(), |i| i + host_start);
+    format!("{}/{name}{query}", &base[..path_start])
+}
+
 pub struct Server {
     pub base: String,
-    pub data: tempfile::TempDir,
+    /// The data folder (documents; the SQLite file when there is no PostgreSQL database).
+    pub data: Arc<tempfile::TempDir>,
+    /// The PostgreSQL database, shared by all instances started on it.
+    pub database: Option<Arc<TestDatabase>>,
     child: Child,
 }
 
@@ -33,11 +157,14 @@ pub fn repo_root() -> PathBuf {
 
 pub fn amtsweg() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_amtsweg"));
-    cmd.current_dir(repo_root()).env("AMTSWEG_LOG", "error");
+    cmd.current_dir(repo_root())
+        .env("AMTSWEG_LOG", "error")
+        .env_remove("AMTSWEG_DATABASE");
     cmd
 }
 
 impl Server {
+    /// A server on the backend of this test run.
     pub fn start() -> Server {
         let data = tempfile::tempdir().expect("temp dir");
         Self::start_in(data)
@@ -49,26 +176,67 @@ impl Server {
 
     /// Starts with a configuration file of the given TOML text.
     pub fn start_with(data: tempfile::TempDir, config_toml: &str) -> Server {
+        let database = (backend() == Backend::Postgres).then(|| Arc::new(TestDatabase::create()));
+        Self::start_on(Arc::new(data), database, config_toml)
+    }
+
+    /// A server on a fresh PostgreSQL database, whatever the backend of this test run.
+    pub fn start_postgres() -> Server {
+        let data = tempfile::tempdir().expect("temp dir");
+        Self::start_on(Arc::new(data), Some(Arc::new(TestDatabase::create())), "")
+    }
+
+    /// Another instance on the same database and data folder.
+    pub fn another_instance(&self) -> Server {
+        let config = self.data.path().join("amtsweg.toml");
+        let (child, base) = Self::spawn(&self.data, self.database.as_deref(), &config);
+        Server {
+            base,
+            data: self.data.clone(),
+            database: self.database.clone(),
+            child,
+        }
+    }
+
+    fn start_on(
+        data: Arc<tempfile::TempDir>,
+        database: Option<Arc<TestDatabase>>,
+        config_toml: &str,
+    ) -> Server {
         let config = data.path().join("amtsweg.toml");
         std::fs::write(&config, config_toml).expect("write config");
-        let (child, base) = Self::spawn(data.path(), &config);
-        Server { base, data, child }
+        let (child, base) = Self::spawn(&data, database.as_deref(), &config);
+        Server {
+            base,
+            data,
+            database,
+            child,
+        }
     }
 
     /// Starts the server again on the same data (after [`Server::kill`]).
     pub fn restart(&mut self) {
         let config = self.data.path().join("amtsweg.toml");
-        let (child, base) = Self::spawn(self.data.path(), &config);
+        let (child, base) = Self::spawn(&self.data, self.database.as_deref(), &config);
         self.child = child;
         self.base = base;
     }
 
-    fn spawn(data: &Path, config: &Path) -> (Child, String) {
+    /// The arguments that point an `amtsweg` command at this server's data: `--data-dir`, and
+    /// `--database` on PostgreSQL.
+    pub fn store_args(&self) -> Vec<OsString> {
+        store_args(self.data.path(), self.database.as_deref())
+    }
+
+    fn spawn(
+        data: &tempfile::TempDir,
+        database: Option<&TestDatabase>,
+        config: &Path,
+    ) -> (Child, String) {
         let mut child = amtsweg()
             .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--config"])
             .arg(config)
-            .arg("--data-dir")
-            .arg(data)
+            .args(store_args(data.path(), database))
             .stdout(Stdio::piped())
             .spawn()
             .expect("start amtsweg");
@@ -96,6 +264,15 @@ impl Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+fn store_args(data: &Path, database: Option<&TestDatabase>) -> Vec<OsString> {
+    let mut args = vec![OsString::from("--data-dir"), data.as_os_str().to_owned()];
+    if let Some(db) = database {
+        args.push("--database".into());
+        args.push(db.url.clone().into());
+    }
+    args
 }
 
 /// A logged-in API client.
@@ -304,10 +481,11 @@ pub async fn submitted_case(applicant: &Api<'_>) -> (String, String) {
     )
 }
 
-pub fn audit_verify(data_dir: &Path) -> (bool, String) {
+/// Runs `amtsweg audit verify` on the server's data (on its backend).
+pub fn audit_verify(server: &Server) -> (bool, String) {
     let out = amtsweg()
-        .args(["audit", "verify", "--data-dir"])
-        .arg(data_dir)
+        .args(["audit", "verify"])
+        .args(server.store_args())
         .output()
         .expect("audit verify");
     (

@@ -1,0 +1,1056 @@
+//! The PostgreSQL store, for several instances on one database. Same semantics as the SQLite
+//! store, with the ordering that SQLite gets from its single writer made explicit:
+//! - every write method is one transaction (state, event, audit entries);
+//! - case changes are optimistic: `UPDATE … WHERE version = $expected` (a stale writer
+//!   updates no row and gets [`StoreError::Conflict`]);
+//! - a submission locks its draft row (`FOR UPDATE`), so the same draft submitted on two
+//!   instances at once makes one case; the same idempotency key on two drafts is caught by the
+//!   unique index (`ON CONFLICT DO NOTHING`, then the first case is returned);
+//! - file numbers come from a counter row per (authority, prefix, year), incremented by
+//!   `INSERT … ON CONFLICT … DO UPDATE … RETURNING` inside the transaction: the row stays locked
+//!   until commit, a rollback gives the number back, so numbers are unique and gap-free;
+//! - the audit chain is appended under `SELECT … FROM audit_head WHERE id = 1 FOR UPDATE`, as
+//!   the last step of each transaction (so the lock is held only until the commit right after).
+//!
+//! Durability: commits wait for the WAL flush (`synchronous_commit`); a connection whose server
+//! default is `off` is switched to `on`.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use amtsweg_domain::Text;
+use amtsweg_domain::audit::{self, AuditContent, AuditEntry};
+use amtsweg_domain::case::{Case, Event};
+use amtsweg_domain::file_number::FileNumber;
+use amtsweg_domain::policy::Role;
+use async_trait::async_trait;
+use futures_util::TryStreamExt;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::{Connection, PgConnection, Row};
+use uuid::Uuid;
+
+use crate::*;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Connections per instance. Writes hold a connection only for their transaction.
+const MAX_CONNECTIONS: u32 = 10;
+
+#[derive(Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+/// Checks a `postgres://` URL without connecting. The error never contains the password.
+pub fn check_url(url: &str) -> std::result::Result<PgConnectOptions, String> {
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Err(format!(
+            "'{}' is not a PostgreSQL URL like postgres://user@host:5432/database",
+            redact_url(url)
+        ));
+    }
+    PgConnectOptions::from_str(url)
+        .map_err(|e| format!("'{}' is not a valid PostgreSQL URL: {e}", redact_url(url)))
+}
+
+/// The URL with its password (in the user part or as `password=` parameter) replaced by `***`,
+/// for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), url),
+    };
+    // the user part ends at the last '@' before the query (a malformed password may hold '/'
+    // or '@': redacting too much is fine, too little is not)
+    let query_start = rest.find('?').unwrap_or(rest.len());
+    let (authority, tail) = match rest[..query_start].rfind('@') {
+        Some(at) => {
+            let (userinfo, host_and_path) = rest.split_at(at);
+            let user = match userinfo.split_once(':') {
+                Some((user, _password)) => format!("{user}:***"),
+                None => userinfo.to_string(),
+            };
+            (user, host_and_path)
+        }
+        None => (String::new(), rest),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let query: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, _)) if key.eq_ignore_ascii_case("password") => {
+                        format!("{key}=***")
+                    }
+                    _ => pair.to_string(),
+                })
+                .collect();
+            format!("{path}?{}", query.join("&"))
+        }
+        None => tail.to_string(),
+    };
+    format!("{scheme}{authority}{tail}")
+}
+
+impl PostgresStore {
+    /// Connects and runs pending migrations (several instances may start at once: the
+    /// migrator holds an advisory lock while it works).
+    pub async fn open(url: &str) -> Result<Self> {
+        let options = check_url(url)
+            .map_err(|message| StoreError::Database(sqlx::Error::Configuration(message.into())))?
+            .application_name("amtsweg");
+        // one connection first: its error says what is wrong (refused, unknown database, wrong
+        // password), where the pool would only report a timeout
+        PgConnection::connect_with(&options).await?.close().await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    let setting: String =
+                        sqlx::query_scalar("SELECT current_setting('synchronous_commit')")
+                            .fetch_one(&mut *conn)
+                            .await?;
+                    if setting == "off" {
+                        sqlx::query("SET synchronous_commit = on")
+                            .execute(&mut *conn)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// Runs the migrations only (for `amtsweg migrate`); returns how many are applied in all.
+    pub async fn migrate(url: &str) -> Result<usize> {
+        let store = Self::open(url).await?;
+        let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
+            .fetch_one(&store.pool)
+            .await?;
+        store.pool.close().await;
+        Ok(applied as usize)
+    }
+
+    /// Direct access for tests that look at or tamper with stored data on purpose.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Closes the connections (waits for running queries).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {value}"))
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+fn authority_from(row: &PgRow) -> Result<Authority> {
+    Ok(Authority {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        address: row.try_get("address")?,
+        kind: match row.try_get::<String, _>("kind")?.as_str() {
+            "municipality" => AuthorityKind::Municipality,
+            "building_authority" => AuthorityKind::BuildingAuthority,
+            other => return Err(corrupt("authority kind", other)),
+        },
+        state_code: row.try_get("state_code")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn user_from(row: &PgRow) -> Result<User> {
+    let role: String = row.try_get("role")?;
+    Ok(User {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        display_name: row.try_get("display_name")?,
+        password_hash: row.try_get("password_hash")?,
+        role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
+        authority_id: row.try_get("authority_id")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn draft_from(row: &PgRow) -> Result<Draft> {
+    Ok(Draft {
+        id: row.try_get("id")?,
+        owner_id: row.try_get("owner_id")?,
+        authority_id: row.try_get("authority_id")?,
+        service_id: row.try_get("service_id")?,
+        service_version: row.try_get("service_version")?,
+        form_json: row.try_get("form_json")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        case_id: row.try_get("case_id")?,
+    })
+}
+
+fn document_from(row: &PgRow) -> Result<Document> {
+    let origin: String = row.try_get("origin")?;
+    Ok(Document {
+        id: row.try_get("id")?,
+        draft_id: row.try_get("draft_id")?,
+        case_id: row.try_get("case_id")?,
+        document_type: row.try_get("document_type")?,
+        file_name: row.try_get("file_name")?,
+        content_type: row.try_get("content_type")?,
+        size_bytes: row.try_get("size_bytes")?,
+        sha256: row.try_get("sha256")?,
+        uploaded_by: row.try_get("uploaded_by")?,
+        uploaded_at: row.try_get("uploaded_at")?,
+        origin: DocumentOrigin::parse(&origin).ok_or_else(|| corrupt("origin", &origin))?,
+    })
+}
+
+fn case_from(row: &PgRow) -> Result<CaseRecord> {
+    let case_json: String = row.try_get("case_json")?;
+    let case: Case =
+        serde_json::from_str(&case_json).map_err(|e| corrupt("case_json", &e.to_string()))?;
+    Ok(CaseRecord {
+        id: row.try_get("id")?,
+        authority_id: row.try_get("authority_id")?,
+        file_number: row.try_get("file_number")?,
+        service_id: row.try_get("service_id")?,
+        service_version: row.try_get("service_version")?,
+        applicant_id: row.try_get("applicant_id")?,
+        draft_id: row.try_get("draft_id")?,
+        state: row.try_get("state")?,
+        assignee_id: row.try_get("assignee_id")?,
+        applicant_name: row.try_get("applicant_name")?,
+        site_address: row.try_get("site_address")?,
+        next_deadline: row.try_get("next_deadline")?,
+        submitted_at: row.try_get("submitted_at")?,
+        updated_at: row.try_get("updated_at")?,
+        version: row.try_get("version")?,
+        case,
+        form_json: row.try_get("form_json")?,
+    })
+}
+
+fn summary_from(row: &PgRow) -> Result<CaseSummary> {
+    Ok(CaseSummary {
+        id: row.try_get("id")?,
+        file_number: row.try_get("file_number")?,
+        service_id: row.try_get("service_id")?,
+        state: row.try_get("state")?,
+        applicant_name: row.try_get("applicant_name")?,
+        site_address: row.try_get("site_address")?,
+        assignee_id: row.try_get("assignee_id")?,
+        next_deadline: row.try_get("next_deadline")?,
+        submitted_at: row.try_get("submitted_at")?,
+    })
+}
+
+fn service_version_from(row: &PgRow) -> Result<ServiceVersion> {
+    Ok(ServiceVersion {
+        service_id: row.try_get("service_id")?,
+        version: row.try_get("version")?,
+        service_toml: row.try_get("service_toml")?,
+        form_toml: row.try_get("form_toml")?,
+        documents_toml: row.try_get("documents_toml")?,
+        process_toml: row.try_get("process_toml")?,
+    })
+}
+
+fn message_from(row: &PgRow) -> Result<Message> {
+    Ok(Message {
+        id: row.try_get("id")?,
+        recipient_id: row.try_get("recipient_id")?,
+        case_id: row.try_get("case_id")?,
+        kind: row.try_get("kind")?,
+        subject: Text::new(
+            row.try_get::<String, _>("subject_de")?,
+            row.try_get::<String, _>("subject_en")?,
+        ),
+        body: Text::new(
+            row.try_get::<String, _>("body_de")?,
+            row.try_get::<String, _>("body_en")?,
+        ),
+        document_id: row.try_get("document_id")?,
+        created_at: row.try_get("created_at")?,
+        read_at: row.try_get("read_at")?,
+    })
+}
+
+/// `SELECT <case columns> FROM cases <rest>`, as one literal (sqlx refuses SQL built at run time).
+macro_rules! select_cases {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, authority_id, file_number, service_id, service_version, applicant_id, draft_id, state, ",
+            "assignee_id, applicant_name, site_address, next_deadline, submitted_at, updated_at, version, case_json, form_json ",
+            "FROM cases ",
+            $rest
+        )
+    };
+}
+
+macro_rules! select_summaries {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, file_number, service_id, state, applicant_name, site_address, assignee_id, next_deadline, submitted_at ",
+            "FROM cases ",
+            $rest
+        )
+    };
+}
+
+/// Appends entries to the audit chain inside the caller's transaction. The head row is locked
+/// until the transaction ends: appends of all transactions, on all instances, follow one
+/// another, and a rolled-back append leaves no gap. Call it as the last step before commit.
+async fn append_audit_in(conn: &mut PgConnection, entries: Vec<AuditContent>) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let (seq, hash): (i64, String) =
+        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE")
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("the audit head row is missing".into()))?;
+    let mut head = (seq > 0).then_some((seq, hash));
+    for content in entries {
+        let entry = audit::chain(head.as_ref().map(|(s, h)| (*s, h.as_str())), content);
+        sqlx::query("INSERT INTO audit_entries (seq, at, actor, action, object, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(entry.seq)
+            .bind(&entry.content.at)
+            .bind(&entry.content.actor)
+            .bind(&entry.content.action)
+            .bind(&entry.content.object)
+            .bind(&entry.content.detail)
+            .bind(&entry.prev_hash)
+            .bind(&entry.hash)
+            .execute(&mut *conn)
+            .await?;
+        head = Some((entry.seq, entry.hash));
+    }
+    if let Some((seq, hash)) = head {
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+            .bind(seq)
+            .bind(hash)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn insert_message_in(
+    conn: &mut PgConnection,
+    m: &NewMessage,
+    case_id: Option<Uuid>,
+    at: &str,
+) -> Result<()> {
+    sqlx::query("INSERT INTO messages (id, recipient_id, case_id, kind, subject_de, subject_en, body_de, body_en, document_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+        .bind(m.id)
+        .bind(m.recipient_id)
+        .bind(case_id)
+        .bind(&m.kind)
+        .bind(&m.subject.de)
+        .bind(&m.subject.en)
+        .bind(&m.body.de)
+        .bind(&m.body.en)
+        .bind(m.document_id)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+async fn insert_document_in(conn: &mut PgConnection, d: &Document) -> Result<()> {
+    sqlx::query("INSERT INTO documents (id, draft_id, case_id, document_type, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at, origin) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+        .bind(d.id)
+        .bind(d.draft_id)
+        .bind(d.case_id)
+        .bind(&d.document_type)
+        .bind(&d.file_name)
+        .bind(&d.content_type)
+        .bind(d.size_bytes)
+        .bind(&d.sha256)
+        .bind(d.uploaded_by)
+        .bind(&d.uploaded_at)
+        .bind(d.origin.code())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+async fn insert_event_in(
+    conn: &mut PgConnection,
+    case_id: Uuid,
+    version: i64,
+    event: &Event,
+    state_after: &str,
+    actor: &str,
+    at: &str,
+) -> Result<()> {
+    let payload = serde_json::to_string(event).map_err(|e| corrupt("event", &e.to_string()))?;
+    sqlx::query("INSERT INTO events (case_id, case_version, kind, payload, state_after, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(case_id)
+        .bind(version)
+        .bind(event.code())
+        .bind(payload)
+        .bind(state_after)
+        .bind(actor)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The case made earlier from this draft or with this idempotency key, if any.
+async fn earlier_submission(conn: &mut PgConnection, s: &Submission) -> Result<Option<CaseRecord>> {
+    let row = sqlx::query(select_cases!(
+        "WHERE draft_id = $1 OR (applicant_id = $2 AND idempotency_key IS NOT NULL AND idempotency_key = $3) \
+         ORDER BY submitted_at, id LIMIT 1"
+    ))
+    .bind(s.draft_id)
+    .bind(s.applicant_id)
+    .bind(&s.idempotency_key)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(case_from).transpose()
+}
+
+/// Locks an open draft against a submission running at the same time; false if the draft is
+/// submitted (or unknown).
+async fn lock_open_draft(conn: &mut PgConnection, draft_id: Uuid) -> Result<bool> {
+    let open: Option<i32> =
+        sqlx::query_scalar("SELECT 1 FROM drafts WHERE id = $1 AND case_id IS NULL FOR SHARE")
+            .bind(draft_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(open.is_some())
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn insert_authority(&self, a: &Authority) -> Result<()> {
+        sqlx::query("INSERT INTO authorities (id, name, address, kind, state_code, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(a.id)
+            .bind(&a.name)
+            .bind(&a.address)
+            .bind(a.kind.code())
+            .bind(&a.state_code)
+            .bind(&a.created_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn authority(&self, id: Uuid) -> Result<Option<Authority>> {
+        let row = sqlx::query("SELECT * FROM authorities WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(authority_from).transpose()
+    }
+
+    async fn authorities(&self) -> Result<Vec<Authority>> {
+        let rows = sqlx::query("SELECT * FROM authorities ORDER BY name, id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(authority_from).collect()
+    }
+
+    async fn insert_user(&self, u: &User, audit: AuditContent) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query("INSERT INTO users (id, email, display_name, password_hash, role, authority_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(u.id)
+            .bind(&u.email)
+            .bind(&u.display_name)
+            .bind(&u.password_hash)
+            .bind(u.role.code())
+            .bind(u.authority_id)
+            .bind(&u.created_at)
+            .execute(&mut *tx)
+            .await;
+        match inserted {
+            Err(e) if is_unique_violation(&e) => {
+                return Err(StoreError::Conflict("email already registered"));
+            }
+            other => other?,
+        };
+        append_audit_in(&mut tx, vec![audit]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn user(&self, id: Uuid) -> Result<Option<User>> {
+        let row = sqlx::query("SELECT * FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(user_from).transpose()
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<Option<User>> {
+        let row = sqlx::query("SELECT * FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(user_from).transpose()
+    }
+
+    async fn users_of_authority(&self, authority_id: Uuid) -> Result<Vec<User>> {
+        let rows =
+            sqlx::query("SELECT * FROM users WHERE authority_id = $1 ORDER BY display_name, id")
+                .bind(authority_id)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(user_from).collect()
+    }
+
+    async fn register_service_version(&self, v: &ServiceVersion, at: &str) -> Result<()> {
+        // instances starting at the same time may both record the version: the first one wins,
+        // every other compares
+        let inserted = sqlx::query("INSERT INTO service_versions (service_id, version, service_toml, form_toml, documents_toml, process_toml, loaded_at) \
+                                    VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (service_id, version) DO NOTHING")
+            .bind(&v.service_id)
+            .bind(&v.version)
+            .bind(&v.service_toml)
+            .bind(&v.form_toml)
+            .bind(&v.documents_toml)
+            .bind(&v.process_toml)
+            .bind(at)
+            .execute(&self.pool)
+            .await?;
+        if inserted.rows_affected() == 1 {
+            return Ok(());
+        }
+        let row =
+            sqlx::query("SELECT * FROM service_versions WHERE service_id = $1 AND version = $2")
+                .bind(&v.service_id)
+                .bind(&v.version)
+                .fetch_one(&self.pool)
+                .await?;
+        if &service_version_from(&row)? != v {
+            return Err(StoreError::Conflict(
+                "service definition changed without a new version",
+            ));
+        }
+        Ok(())
+    }
+
+    async fn service_versions(&self) -> Result<Vec<ServiceVersion>> {
+        let rows =
+            sqlx::query("SELECT * FROM service_versions ORDER BY service_id, loaded_at, version")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(service_version_from).collect()
+    }
+
+    async fn insert_session(&self, s: &Session) -> Result<()> {
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(&s.token_hash)
+            .bind(s.user_id)
+            .bind(s.kind.code())
+            .bind(&s.csrf_token)
+            .bind(&s.created_at)
+            .bind(&s.expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
+        let row = sqlx::query("SELECT * FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let kind: String = row.try_get("kind")?;
+        Ok(Some(Session {
+            token_hash: row.try_get("token_hash")?,
+            user_id: row.try_get("user_id")?,
+            kind: if kind == "api" {
+                SessionKind::Api
+            } else {
+                SessionKind::Web
+            },
+            csrf_token: row.try_get("csrf_token")?,
+            created_at: row.try_get("created_at")?,
+            expires_at: row.try_get("expires_at")?,
+        }))
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn insert_draft(&self, d: &Draft) -> Result<()> {
+        sqlx::query("INSERT INTO drafts (id, owner_id, authority_id, service_id, service_version, form_json, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(d.id)
+            .bind(d.owner_id)
+            .bind(d.authority_id)
+            .bind(&d.service_id)
+            .bind(&d.service_version)
+            .bind(&d.form_json)
+            .bind(&d.created_at)
+            .bind(&d.updated_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn draft(&self, id: Uuid) -> Result<Option<Draft>> {
+        let row = sqlx::query("SELECT * FROM drafts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(draft_from).transpose()
+    }
+
+    async fn drafts_of(&self, owner_id: Uuid) -> Result<Vec<Draft>> {
+        let rows = sqlx::query(
+            "SELECT * FROM drafts WHERE owner_id = $1 AND case_id IS NULL ORDER BY updated_at DESC, id",
+        )
+        .bind(owner_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(draft_from).collect()
+    }
+
+    async fn update_draft_form(&self, id: Uuid, form_json: &str, at: &str) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE drafts SET form_json = $1, updated_at = $2 WHERE id = $3 AND case_id IS NULL",
+        )
+        .bind(form_json)
+        .bind(at)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict("draft already submitted"))
+        }
+    }
+
+    async fn insert_document(&self, d: &Document, audit: AuditContent) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        // the draft must still be open, or the upload would slip past the submission; the
+        // share lock makes a submission running at the same time wait for this upload (or
+        // this upload see that submission)
+        if let Some(draft_id) = d.draft_id
+            && !lock_open_draft(&mut tx, draft_id).await?
+        {
+            return Err(StoreError::Conflict("draft already submitted"));
+        }
+        insert_document_in(&mut tx, d).await?;
+        append_audit_in(&mut tx, vec![audit]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_draft_document(
+        &self,
+        draft_id: Uuid,
+        document_id: Uuid,
+        audit: AuditContent,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        if !lock_open_draft(&mut tx, draft_id).await? {
+            return Err(StoreError::NotFound);
+        }
+        let done = sqlx::query(
+            "DELETE FROM documents WHERE id = $1 AND draft_id = $2 AND case_id IS NULL",
+        )
+        .bind(document_id)
+        .bind(draft_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::NotFound);
+        }
+        append_audit_in(&mut tx, vec![audit]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn document(&self, id: Uuid) -> Result<Option<Document>> {
+        let row = sqlx::query("SELECT * FROM documents WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(document_from).transpose()
+    }
+
+    async fn documents_of_draft(&self, draft_id: Uuid) -> Result<Vec<Document>> {
+        let rows =
+            sqlx::query("SELECT * FROM documents WHERE draft_id = $1 ORDER BY uploaded_at, id")
+                .bind(draft_id)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(document_from).collect()
+    }
+
+    async fn documents_of_case(&self, case_id: Uuid) -> Result<Vec<Document>> {
+        let rows =
+            sqlx::query("SELECT * FROM documents WHERE case_id = $1 ORDER BY uploaded_at, id")
+                .bind(case_id)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(document_from).collect()
+    }
+
+    async fn submit(&self, s: Submission) -> Result<SubmitOutcome> {
+        let mut tx = self.pool.begin().await?;
+        // submissions of the same draft follow one another: the later one finds the case
+        sqlx::query("SELECT 1 FROM drafts WHERE id = $1 FOR UPDATE")
+            .bind(s.draft_id)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(case) = earlier_submission(&mut tx, &s).await? {
+            return Ok(SubmitOutcome::AlreadySubmitted(case));
+        }
+        let number: i64 = sqlx::query_scalar(
+            "INSERT INTO file_number_counters (authority_id, prefix, year, last_number) VALUES ($1, $2, $3, 1) \
+             ON CONFLICT (authority_id, prefix, year) DO UPDATE SET last_number = file_number_counters.last_number + 1 \
+             RETURNING last_number",
+        )
+        .bind(s.authority_id)
+        .bind(&s.file_number_prefix)
+        .bind(s.year)
+        .fetch_one(&mut *tx)
+        .await?;
+        let file_number = FileNumber::new(&s.file_number_prefix, s.year, number as u64).to_string();
+        let case_json =
+            serde_json::to_string(&s.case).map_err(|e| corrupt("case", &e.to_string()))?;
+        let search_text =
+            format!("{} {} {}", file_number, s.applicant_name, s.site_address).to_lowercase();
+        let inserted = sqlx::query(
+            "INSERT INTO cases (id, authority_id, file_number, service_id, service_version, applicant_id, draft_id, idempotency_key, state, \
+             applicant_name, site_address, search_text, submitted_at, updated_at, version, case_json, form_json, next_deadline) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, 1, $14, $15, $16) ON CONFLICT DO NOTHING",
+        )
+        .bind(s.case_id)
+        .bind(s.authority_id)
+        .bind(&file_number)
+        .bind(&s.service_id)
+        .bind(&s.service_version)
+        .bind(s.applicant_id)
+        .bind(s.draft_id)
+        .bind(&s.idempotency_key)
+        .bind(&s.case.state)
+        .bind(&s.applicant_name)
+        .bind(&s.site_address)
+        .bind(search_text)
+        .bind(&s.at)
+        .bind(case_json)
+        .bind(&s.form_json)
+        .bind(&s.next_deadline)
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() != 1 {
+            // another draft with the same idempotency key was submitted at the same time and
+            // committed first; returning here rolls back, which gives the number back
+            return match earlier_submission(&mut tx, &s).await? {
+                Some(case) => Ok(SubmitOutcome::AlreadySubmitted(case)),
+                None => Err(StoreError::Conflict("file number already taken")),
+            };
+        }
+        let claimed = sqlx::query(
+            "UPDATE drafts SET case_id = $1, updated_at = $2 WHERE id = $3 AND case_id IS NULL",
+        )
+        .bind(s.case_id)
+        .bind(&s.at)
+        .bind(s.draft_id)
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() != 1 {
+            return Err(StoreError::Conflict("draft already submitted"));
+        }
+        sqlx::query("UPDATE documents SET case_id = $1 WHERE draft_id = $2")
+            .bind(s.case_id)
+            .bind(s.draft_id)
+            .execute(&mut *tx)
+            .await?;
+        let event = Event::Submitted {
+            file_number: file_number.clone(),
+        };
+        insert_event_in(
+            &mut tx,
+            s.case_id,
+            1,
+            &event,
+            &s.case.state,
+            &s.applicant_id.to_string(),
+            &s.at,
+        )
+        .await?;
+        let mut receipt = s.receipt.clone();
+        let fill = |t: &Text| {
+            Text::new(
+                t.de.replace("{file_number}", &file_number),
+                t.en.replace("{file_number}", &file_number),
+            )
+        };
+        receipt.subject = fill(&receipt.subject);
+        receipt.body = fill(&receipt.body);
+        insert_message_in(&mut tx, &receipt, Some(s.case_id), &s.at).await?;
+        let row = sqlx::query(select_cases!("WHERE id = $1"))
+            .bind(s.case_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let record = case_from(&row)?;
+        let mut audit = s.audit.clone();
+        audit.detail = audit.detail.replace("{file_number}", &file_number);
+        append_audit_in(&mut tx, vec![audit]).await?;
+        tx.commit().await?;
+        Ok(SubmitOutcome::Created(record))
+    }
+
+    async fn case(&self, id: Uuid) -> Result<Option<CaseRecord>> {
+        let row = sqlx::query(select_cases!("WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(case_from).transpose()
+    }
+
+    async fn case_by_file_number(
+        &self,
+        authority_id: Uuid,
+        file_number: &str,
+    ) -> Result<Option<CaseRecord>> {
+        let row = sqlx::query(select_cases!(
+            "WHERE authority_id = $1 AND file_number = $2"
+        ))
+        .bind(authority_id)
+        .bind(file_number)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(case_from).transpose()
+    }
+
+    async fn cases_of_applicant(&self, applicant_id: Uuid) -> Result<Vec<CaseSummary>> {
+        let rows = sqlx::query(select_summaries!(
+            "WHERE applicant_id = $1 ORDER BY submitted_at DESC, id DESC"
+        ))
+        .bind(applicant_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(summary_from).collect()
+    }
+
+    async fn inbox(&self, q: &InboxQuery) -> Result<Vec<CaseSummary>> {
+        let search = q.search.as_ref().map(|s| {
+            let escaped = s
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        });
+        let rows = sqlx::query(select_summaries!(
+            "WHERE authority_id = $1 AND ($2::text IS NULL OR state = $2) AND ($3::text IS NULL OR search_text LIKE $3 ESCAPE '\\') \
+             ORDER BY next_deadline IS NULL, next_deadline, submitted_at, id LIMIT $4 OFFSET $5"
+        ))
+        .bind(q.authority_id)
+        .bind(&q.state)
+        .bind(search)
+        .bind(i64::from(q.limit))
+        .bind(i64::from(q.offset))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(summary_from).collect()
+    }
+
+    async fn events(&self, case_id: Uuid) -> Result<Vec<EventRecord>> {
+        let rows = sqlx::query("SELECT case_version, payload, state_after, actor_id, at FROM events WHERE case_id = $1 ORDER BY case_version")
+            .bind(case_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let payload: String = row.try_get("payload")?;
+                Ok(EventRecord {
+                    case_version: row.try_get("case_version")?,
+                    event: serde_json::from_str(&payload)
+                        .map_err(|e| corrupt("event", &e.to_string()))?,
+                    state_after: row.try_get("state_after")?,
+                    actor_id: row.try_get("actor_id")?,
+                    at: row.try_get("at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn commit_change(&self, c: CaseChange) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let case_json =
+            serde_json::to_string(&c.case).map_err(|e| corrupt("case", &e.to_string()))?;
+        let new_version = c.expected_version + 1;
+        // a writer that waits for the row lock re-checks `version` on the committed row: of
+        // writers that read the same version, exactly one updates a row
+        let done = sqlx::query(
+            "UPDATE cases SET state = $1, assignee_id = $2, next_deadline = $3, updated_at = $4, version = $5, case_json = $6 \
+             WHERE id = $7 AND version = $8",
+        )
+        .bind(&c.case.state)
+        .bind(c.case.assignee_id)
+        .bind(&c.next_deadline)
+        .bind(&c.at)
+        .bind(new_version)
+        .bind(case_json)
+        .bind(c.case_id)
+        .bind(c.expected_version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict("case changed meanwhile"));
+        }
+        insert_event_in(
+            &mut tx,
+            c.case_id,
+            new_version,
+            &c.event,
+            &c.case.state,
+            &c.actor_id.to_string(),
+            &c.at,
+        )
+        .await?;
+        for d in &c.new_documents {
+            insert_document_in(&mut tx, d).await?;
+        }
+        for id in &c.promote_documents {
+            let promoted = sqlx::query("UPDATE documents SET origin = 'supplement' WHERE id = $1 AND case_id = $2 AND origin = 'pending_supplement'")
+                .bind(id)
+                .bind(c.case_id)
+                .execute(&mut *tx)
+                .await?;
+            if promoted.rows_affected() != 1 {
+                return Err(StoreError::Conflict(
+                    "document is not a pending supplement of this case",
+                ));
+            }
+        }
+        for m in &c.messages {
+            insert_message_in(&mut tx, m, Some(c.case_id), &c.at).await?;
+        }
+        append_audit_in(&mut tx, c.audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn messages(&self, recipient_id: Uuid) -> Result<Vec<Message>> {
+        let rows = sqlx::query(
+            "SELECT * FROM messages WHERE recipient_id = $1 ORDER BY created_at DESC, id",
+        )
+        .bind(recipient_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(message_from).collect()
+    }
+
+    async fn message(&self, id: Uuid) -> Result<Option<Message>> {
+        let row = sqlx::query("SELECT * FROM messages WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(message_from).transpose()
+    }
+
+    async fn mark_message_read(&self, id: Uuid, at: &str) -> Result<()> {
+        sqlx::query("UPDATE messages SET read_at = $1 WHERE id = $2 AND read_at IS NULL")
+            .bind(at)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn append_audit(&self, entries: Vec<AuditContent>) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await?;
+        append_audit_in(&mut tx, entries).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn scan_audit(
+        &self,
+        visit: &mut (dyn for<'e> FnMut(&'e AuditEntry) -> bool + Send),
+    ) -> Result<Option<i64>> {
+        // the head first: entries committed after it only make the chain longer than the head
+        let head: Option<i64> = sqlx::query_scalar("SELECT seq FROM audit_head WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        // rows arrive as the stream is read: memory stays constant however long the trail is
+        let mut rows = sqlx::query("SELECT seq, at, actor, action, object, detail, prev_hash, hash FROM audit_entries ORDER BY seq").fetch(&self.pool);
+        while let Some(row) = rows.try_next().await? {
+            let entry = AuditEntry {
+                seq: row.try_get("seq")?,
+                content: AuditContent {
+                    at: row.try_get("at")?,
+                    actor: row.try_get("actor")?,
+                    action: row.try_get("action")?,
+                    object: row.try_get("object")?,
+                    detail: row.try_get("detail")?,
+                },
+                prev_hash: row.try_get("prev_hash")?,
+                hash: row.try_get("hash")?,
+            };
+            if !visit(&entry) {
+                break;
+            }
+        }
+        Ok(head)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://amt:geheim@db.example:5432/amtsweg"),
+            "postgres://amt:***@db.example:5432/amtsweg"
+        );
+        assert_eq!(
+            redact_url("postgresql://amt@db/amtsweg?sslmode=disable&password=geheim"),
+            "postgresql://amt@db/amtsweg?sslmode=disable&password=***"
+        );
+        assert_eq!(
+            redact_url("postgres://127.0.0.1/x"),
+            "postgres://127.0.0.1/x"
+        );
+        // a malformed password with '@' or '/' still does not show
+        assert_eq!(
+            redact_url("postgres://amt:ge@h/im@db/amtsweg"),
+            "postgres://amt:***@db/amtsweg"
+        );
+    }
+
+    #[test]
+    fn urls_are_checked() {
+        assert!(check_url("postgres://postgres@127.0.0.1:5432/amtsweg").is_ok());
+        assert!(check_url("postgresql://u:p@localhost/db").is_ok());
+        let refused = check_url("mysql://u:secret@host/db")
+            .err()
+            .unwrap_or_default();
+        assert!(refused.contains("not a PostgreSQL URL"), "{refused}");
+        assert!(!refused.contains("secret"), "{refused}");
+        let bad = check_url("postgres://u:secret@host:notaport/db")
+            .err()
+            .unwrap_or_default();
+        assert!(!bad.is_empty() && !bad.contains("secret"), "{bad}");
+    }
+}
