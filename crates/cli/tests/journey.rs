@@ -244,6 +244,33 @@ async fn approval_with_a_document_request_from_application_to_retrieved_notice()
     assert_eq!(supplement["on_expiry"], "deemed_withdrawal");
     assert!(supplement["due"].as_str().unwrap_or("") >= deadline.as_str());
     assert_eq!(requested["next_deadline"], supplement["due"]);
+    // the inbox filters by the nearest deadline
+    let within = |days: &'static str| {
+        caseworker
+            .http
+            .get(server.url("/api/v1/cases"))
+            .query(&[("due_within", days)])
+            .bearer_auth(&caseworker.token)
+            .send()
+    };
+    let soon: Value = within("30")
+        .await
+        .expect("filter")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(soon.as_array().map(Vec::len), Some(1));
+    let overdue: Value = within("0")
+        .await
+        .expect("filter")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(overdue, json!([]));
+    assert_eq!(
+        within("400").await.expect("filter").status(),
+        StatusCode::BAD_REQUEST
+    );
 
     // the applicant sees the request in the mailbox and supplies documents
     let mailbox = applicant.json("/api/v1/mailbox").await;

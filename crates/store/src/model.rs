@@ -196,6 +196,8 @@ pub struct InboxQuery {
     pub state: Option<String>,
     /// Matched against file number, applicant name and site address.
     pub search: Option<String>,
+    /// Only cases whose nearest deadline is on or before this date (`YYYY-MM-DD`).
+    pub due_by: Option<String>,
     pub limit: u32,
     pub offset: u32,
 }

@@ -857,6 +857,7 @@ impl Store for PostgresStore {
         });
         let rows = sqlx::query(select_summaries!(
             "WHERE authority_id = $1 AND ($2::text IS NULL OR state = $2) AND ($3::text IS NULL OR search_text LIKE $3 ESCAPE '\\') \
+             AND ($6::text IS NULL OR next_deadline <= $6) \
              ORDER BY next_deadline IS NULL, next_deadline, submitted_at, id LIMIT $4 OFFSET $5"
         ))
         .bind(q.authority_id)
@@ -864,6 +865,7 @@ impl Store for PostgresStore {
         .bind(search)
         .bind(i64::from(q.limit))
         .bind(i64::from(q.offset))
+        .bind(&q.due_by)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(summary_from).collect()

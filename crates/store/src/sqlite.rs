@@ -757,13 +757,15 @@ impl Store for SqliteStore {
         });
         let rows = sqlx::query(select_summaries!(
             "WHERE authority_id = $1 AND ($2 IS NULL OR state = $2) AND ($3 IS NULL OR search_text LIKE $3 ESCAPE '\\') \
-             ORDER BY next_deadline IS NULL, next_deadline, submitted_at LIMIT $4 OFFSET $5"
+             AND ($6 IS NULL OR next_deadline <= $6) \
+             ORDER BY next_deadline IS NULL, next_deadline, submitted_at, id LIMIT $4 OFFSET $5"
         ))
         .bind(q.authority_id.to_string())
         .bind(&q.state)
         .bind(search)
         .bind(i64::from(q.limit))
         .bind(i64::from(q.offset))
+        .bind(&q.due_by)
         .fetch_all(&self.reader)
         .await?;
         rows.iter().map(summary_from).collect()

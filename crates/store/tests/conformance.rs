@@ -360,6 +360,7 @@ pub async fn check_inbox_search_and_order(shared: Arc<dyn Store>) {
         authority_id: f.authority,
         state: None,
         search: search.map(str::to_string),
+        due_by: None,
         limit: 50,
         offset: 0,
     };
@@ -378,6 +379,23 @@ pub async fn check_inbox_search_and_order(shared: Arc<dyn Store>) {
         store.inbox(&query(Some("%"))).await.expect("search").len(),
         0,
         "LIKE wildcards are literal"
+    );
+    let due = |by: &str| InboxQuery {
+        due_by: Some(by.to_string()),
+        ..query(None)
+    };
+    let soon = store.inbox(&due("2026-12-05")).await.expect("due by");
+    assert_eq!(
+        soon.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [second.id],
+        "only the case with a deadline by then"
+    );
+    assert!(
+        store
+            .inbox(&due("2026-11-30"))
+            .await
+            .expect("due by")
+            .is_empty()
     );
     let other = InboxQuery {
         authority_id: Uuid::now_v7(),

@@ -179,6 +179,8 @@ strings! {
     origin_notice: "Bescheid", "Notice";
     timeline_heading: "Verlauf", "History";
     deadlines_heading: "Fristen", "Deadlines";
+    filter_due: "Frist in den nächsten … Tagen", "Deadline within … days";
+    filter_due_hint: "Zahl der Tage; 0 zeigt heute Fällige und Überfällige.", "Number of days; 0 shows what is due today or overdue.";
     col_party: "Zu handeln hat", "To act";
     col_due: "Fällig am", "Due on";
     col_days_left: "Arbeitstage übrig", "Working days left";

@@ -358,6 +358,8 @@ struct CaseListParams {
     q: Option<String>,
     /// Staff: page (50 per page), from 0.
     page: Option<u32>,
+    /// Staff: only cases with a deadline within this many days (0: due today or overdue).
+    due_within: Option<u32>,
 }
 
 /// Applicants: their own cases. Staff: the inbox of their authority, nearest deadline first.
@@ -377,6 +379,7 @@ async fn list_cases(
             InboxFilter {
                 state: params.state,
                 search: params.q,
+                due_within_days: params.due_within,
                 page: params.page.unwrap_or(0),
             },
         )

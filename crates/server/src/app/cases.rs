@@ -52,6 +52,8 @@ pub struct CaseView<'a> {
 pub struct InboxFilter {
     pub state: Option<String>,
     pub search: Option<String>,
+    /// Only cases with a deadline within this many days from today (0: due today or overdue).
+    pub due_within_days: Option<u32>,
     pub page: u32,
 }
 
@@ -192,12 +194,27 @@ impl App {
             ));
         }
         let state = filter.state.filter(|s| !s.is_empty());
+        let due_by = match filter.due_within_days {
+            Some(days) if days > 366 => {
+                return Err(AppError::bad_request(
+                    "invalid_due_within",
+                    "Bitte wählen Sie höchstens 366 Tage.",
+                    "Please choose at most 366 days.",
+                ));
+            }
+            Some(days) => Some(
+                (crate::clock::german_today(self.now()) + time::Duration::days(i64::from(days)))
+                    .to_string(),
+            ),
+            None => None,
+        };
         Ok(self
             .store
             .inbox(&InboxQuery {
                 authority_id,
                 state,
                 search,
+                due_by,
                 limit: INBOX_PAGE_SIZE,
                 offset: filter.page.saturating_mul(INBOX_PAGE_SIZE),
             })

@@ -25,6 +25,8 @@ pub struct InboxParams {
     state: Option<String>,
     q: Option<String>,
     page: Option<String>,
+    /// Deadline within this many days (empty: any).
+    due: Option<String>,
 }
 
 pub struct InboxRow {
@@ -47,6 +49,7 @@ struct InboxPage {
     rows: Vec<InboxRow>,
     states: Vec<OptionView>,
     search: String,
+    due: String,
     count: String,
     previous_href: Option<String>,
     next_href: Option<String>,
@@ -77,9 +80,13 @@ pub async fn inbox(ctx: Ctx, Query(params): Query<InboxParams>) -> PageResult {
         .min(10_000);
     let state = params.state.clone().unwrap_or_default();
     let search = params.q.clone().unwrap_or_default();
+    // an unreadable number is treated as no filter; the field shows what was typed
+    let due = params.due.clone().unwrap_or_default();
+    let due_within_days = due.trim().parse::<u32>().ok().map(|d| d.min(366));
     let filter = InboxFilter {
         state: Some(state.clone()),
         search: Some(search.clone()),
+        due_within_days,
         page: page_number,
     };
     let cases = app.inbox(user, filter).await?;
@@ -122,9 +129,10 @@ pub async fn inbox(ctx: Ctx, Query(params): Query<InboxParams>) -> PageResult {
     }
     let link = |n: u32| {
         format!(
-            "/work/inbox?state={}&q={}&page={n}",
+            "/work/inbox?state={}&q={}&due={}&page={n}",
             encode_query(&state),
-            encode_query(&search)
+            encode_query(&search),
+            encode_query(&due)
         )
     };
     let full = rows.len() == amtsweg_server::app::INBOX_PAGE_SIZE as usize;
@@ -139,6 +147,7 @@ pub async fn inbox(ctx: Ctx, Query(params): Query<InboxParams>) -> PageResult {
             rows,
             states: state_options,
             search,
+            due,
         },
     ))
 }
