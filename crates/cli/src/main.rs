@@ -181,13 +181,37 @@ fn config(common: &Common, listen: Option<&String>) -> Result<Config, String> {
     Ok(config)
 }
 
-async fn serve(config: Config, demo: bool) -> Result<(), String> {
+/// Looks for deadlines that ran out, now and then at every interval.
+fn spawn_scheduler(app: Arc<amtsweg_server::App>, interval: std::time::Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match app.run_deadline_jobs().await {
+                Ok(report) if report.deemed_withdrawals + report.reminders > 0 => {
+                    tracing::info!(?report, "deadline jobs");
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "deadline jobs failed"),
+            }
+        }
+    });
+}
+
+async fn serve(mut config: Config, demo: bool) -> Result<(), String> {
+    // a demo may show deadlines running out: its clock can be moved (never behind https)
+    if demo && !config.secure_cookies() {
+        config.test_clock = true;
+    }
     let addr = config.validate().map_err(|e| e.to_string())?;
+    let interval = std::time::Duration::from_secs(config.scheduler_interval_secs);
     tracing::info!(database = %config.describe_database(), "opening");
     let app = bootstrap::open(config, Arc::new(SystemClock)).await?;
     if demo {
         bootstrap::seed_demo(&app).await?;
     }
+    spawn_scheduler(app.clone(), interval);
     let routes = amtsweg_server::api::router(app.clone()).merge(amtsweg_web::router(app.clone()));
     let router = amtsweg_server::http::finish(routes);
     let listener = tokio::net::TcpListener::bind(addr)
@@ -199,6 +223,11 @@ async fn serve(config: Config, demo: bool) -> Result<(), String> {
         for login in DEMO_LOGINS {
             println!("  {:<38} {}", login.email, login.role.label().de);
         }
+    }
+    if app.test_clock.is_some() {
+        println!(
+            "Testuhr aktiv / test clock on: POST /api/v1/test/clock (admin) moves time forward"
+        );
     }
     println!("amtsweg listening on http://{local}/");
     axum::serve(listener, router)

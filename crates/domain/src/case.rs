@@ -22,6 +22,8 @@ pub enum ActionKind {
     Refuse,
     IssueNotice,
     Withdraw,
+    /// The application is deemed withdrawn: the requested documents did not arrive in time.
+    DeemWithdrawal,
 }
 
 /// Which side of the procedure takes an action.
@@ -29,6 +31,8 @@ pub enum ActionKind {
 pub enum Side {
     Applicant,
     Authority,
+    /// Taken by the law when a deadline runs out, never by a person.
+    System,
 }
 
 impl Side {
@@ -36,12 +40,13 @@ impl Side {
         match self {
             Side::Applicant => role.is_applicant_side(),
             Side::Authority => role.is_staff(),
+            Side::System => false,
         }
     }
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 8] = [
+    pub const ALL: [ActionKind; 9] = [
         ActionKind::TakeOver,
         ActionKind::ConfirmComplete,
         ActionKind::RequestDocuments,
@@ -50,11 +55,13 @@ impl ActionKind {
         ActionKind::Refuse,
         ActionKind::IssueNotice,
         ActionKind::Withdraw,
+        ActionKind::DeemWithdrawal,
     ];
 
     pub fn side(self) -> Side {
         match self {
             ActionKind::SupplyDocuments | ActionKind::Withdraw => Side::Applicant,
+            ActionKind::DeemWithdrawal => Side::System,
             _ => Side::Authority,
         }
     }
@@ -69,6 +76,7 @@ impl ActionKind {
             ActionKind::Refuse => "refuse",
             ActionKind::IssueNotice => "issue_notice",
             ActionKind::Withdraw => "withdraw",
+            ActionKind::DeemWithdrawal => "deem_withdrawal",
         }
     }
 }
@@ -190,6 +198,16 @@ pub enum Event {
     /// The applicant opened the notice for the first time (§41(2a) VwVfG).
     NoticeRetrieved,
     Withdrawn,
+    /// The requested documents did not arrive by the deadline (Rücknahmefiktion).
+    DeemedWithdrawn {
+        rule: String,
+        due: Date,
+    },
+    /// A deadline of the authority ran out; the caseworker was reminded.
+    DeadlineReminder {
+        rule: String,
+        due: Date,
+    },
 }
 
 impl Event {
@@ -205,6 +223,8 @@ impl Event {
             Event::NoticeIssued { .. } => "notice_issued",
             Event::NoticeRetrieved => "notice_retrieved",
             Event::Withdrawn => "withdrawn",
+            Event::DeemedWithdrawn { .. } => "deemed_withdrawn",
+            Event::DeadlineReminder { .. } => "deadline_reminder",
         }
     }
 
@@ -224,6 +244,14 @@ impl Event {
             ),
             Event::NoticeRetrieved => ("Bescheid abgerufen", "Notice retrieved"),
             Event::Withdrawn => ("Antrag zurückgezogen", "Application withdrawn"),
+            Event::DeemedWithdrawn { .. } => (
+                "Antrag gilt als zurückgenommen (Frist abgelaufen)",
+                "Application deemed withdrawn (deadline passed)",
+            ),
+            Event::DeadlineReminder { .. } => (
+                "Frist abgelaufen – Erinnerung an die Sachbearbeitung",
+                "Deadline passed – caseworker reminded",
+            ),
         };
         Text::new(de, en)
     }
@@ -232,7 +260,10 @@ impl Event {
     pub fn visible_to_applicant(&self) -> bool {
         !matches!(
             self,
-            Event::TakenOver { .. } | Event::Approved { .. } | Event::Refused { .. }
+            Event::TakenOver { .. }
+                | Event::Approved { .. }
+                | Event::Refused { .. }
+                | Event::DeadlineReminder { .. }
         )
     }
 }
@@ -474,7 +505,9 @@ pub fn evolve(mut case: Case, event: &Event, to_state: &str) -> Case {
         Event::Submitted { .. }
         | Event::MarkedComplete
         | Event::Withdrawn
-        | Event::NoticeRetrieved => {}
+        | Event::NoticeRetrieved
+        | Event::DeadlineReminder { .. } => {}
+        Event::DeemedWithdrawn { .. } => case.open_request = None,
         Event::TakenOver { assignee_id } => case.assignee_id = Some(*assignee_id),
         Event::DocumentsRequested { defects, deadline } => {
             case.open_request = Some(DocumentRequest {
@@ -498,4 +531,30 @@ pub fn evolve(mut case: Case, event: &Event, to_state: &str) -> Case {
         }
     }
     case
+}
+
+/// What the law decides when a deadline runs out, without anyone acting: the application
+/// is deemed withdrawn if the process allows it from the case's state.
+pub fn decide_deemed_withdrawal(
+    service: &ServiceDefinition,
+    case: &Case,
+    rule: &str,
+    due: Date,
+) -> Result<Decided, CaseError> {
+    let action = ActionKind::DeemWithdrawal;
+    let transition = service
+        .process
+        .transition(&case.state, action)
+        .ok_or_else(|| CaseError::NotInThisState {
+            action,
+            state: case.state.clone(),
+        })?;
+    let to_state = transition.to.clone().unwrap_or_else(|| case.state.clone());
+    Ok(Decided {
+        event: Event::DeemedWithdrawn {
+            rule: rule.to_string(),
+            due,
+        },
+        to_state,
+    })
 }

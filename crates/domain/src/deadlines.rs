@@ -112,8 +112,10 @@ impl Trigger {
             Event::MarkedComplete => Trigger::DocumentsComplete,
             Event::Approved { .. } | Event::Refused { .. } => Trigger::Decided,
             Event::NoticeIssued { .. } => Trigger::NoticeIssued,
-            Event::Withdrawn => Trigger::Withdrawn,
-            Event::TakenOver { .. } | Event::NoticeRetrieved => return None,
+            Event::Withdrawn | Event::DeemedWithdrawn { .. } => Trigger::Withdrawn,
+            Event::TakenOver { .. } | Event::NoticeRetrieved | Event::DeadlineReminder { .. } => {
+                return None;
+            }
         })
     }
 }

@@ -594,14 +594,22 @@ fn validate(folder: &str, s: &ServiceDefinition) -> Result<(), DefinitionError> 
                 format!("'{to}' is not a state"),
             ));
         }
-        if t.roles.is_empty() {
+        let side = t.action.side();
+        if side == crate::case::Side::System {
+            if !t.roles.is_empty() {
+                return Err(err(
+                    &process_file,
+                    format!("{at}.roles"),
+                    "the law takes this action: name no roles",
+                ));
+            }
+        } else if t.roles.is_empty() {
             return Err(err(
                 &process_file,
                 format!("{at}.roles"),
                 "name at least one role",
             ));
         }
-        let side = t.action.side();
         for (ri, role) in t.roles.iter().enumerate() {
             if !side.admits(*role) {
                 return Err(err(

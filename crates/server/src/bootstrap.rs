@@ -54,11 +54,18 @@ pub async fn open(config: Config, clock: Arc<dyn Clock>) -> Result<Arc<App>, Str
     }
     let recorded = store.service_versions().await.map_err(|e| e.to_string())?;
     let services = Services::new(&current, &recorded)?;
+    let (clock, test_clock) = if config.test_clock {
+        let movable = Arc::new(crate::clock::OffsetClock::new());
+        (movable.clone() as Arc<dyn Clock>, Some(movable))
+    } else {
+        (clock, None)
+    };
     Ok(Arc::new(App {
         store,
         blobs,
         services,
         clock,
+        test_clock,
         config,
     }))
 }

@@ -16,6 +16,34 @@ impl Clock for SystemClock {
     }
 }
 
+/// The system clock moved forward by an offset that an administrator can grow; for tests
+/// and demos only (the configuration refuses it in production).
+pub struct OffsetClock(std::sync::atomic::AtomicI64);
+
+impl OffsetClock {
+    pub fn new() -> Self {
+        Self(std::sync::atomic::AtomicI64::new(0))
+    }
+
+    pub fn advance(&self, by: Duration) {
+        self.0
+            .fetch_add(by.whole_seconds(), std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Default for OffsetClock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Clock for OffsetClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+            + Duration::seconds(self.0.load(std::sync::atomic::Ordering::SeqCst))
+    }
+}
+
 /// A clock that stands still until it is moved; for tests.
 pub struct ManualClock(Mutex<OffsetDateTime>);
 

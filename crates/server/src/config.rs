@@ -23,6 +23,11 @@ pub struct Config {
     pub session_hours: i64,
     /// Public address (`https://…` makes session cookies `Secure`).
     pub public_url: String,
+    /// Tests and demos only: an administrator may move the clock (`POST /api/v1/test/clock`).
+    /// Refused together with an `https://` public address.
+    pub test_clock: bool,
+    /// How often the scheduler looks for deadlines that ran out, in seconds.
+    pub scheduler_interval_secs: u64,
 }
 
 impl Default for Config {
@@ -35,6 +40,8 @@ impl Default for Config {
             max_upload_mib: 100,
             session_hours: 8,
             public_url: "http://127.0.0.1:8080".into(),
+            test_clock: false,
+            scheduler_interval_secs: 60,
         }
     }
 }
@@ -81,6 +88,18 @@ impl Config {
             return Err(ConfigError::Invalid {
                 field: "session_hours",
                 message: "must be between 1 and 720".into(),
+            });
+        }
+        if self.test_clock && self.secure_cookies() {
+            return Err(ConfigError::Invalid {
+                field: "test_clock",
+                message: "a movable clock is for tests and demos; it is refused with an https:// public_url".into(),
+            });
+        }
+        if !(1..=86_400).contains(&self.scheduler_interval_secs) {
+            return Err(ConfigError::Invalid {
+                field: "scheduler_interval_secs",
+                message: "must be between 1 and 86400".into(),
             });
         }
         if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {

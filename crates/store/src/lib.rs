@@ -83,6 +83,8 @@ pub trait Store: Send + Sync + 'static {
     async fn cases_of_applicant(&self, applicant_id: Uuid) -> Result<Vec<CaseSummary>>;
     async fn inbox(&self, query: &InboxQuery) -> Result<Vec<CaseSummary>>;
     async fn events(&self, case_id: Uuid) -> Result<Vec<EventRecord>>;
+    /// Cases whose nearest deadline is on or before `by` (`YYYY-MM-DD`), oldest first.
+    async fn cases_due(&self, by: &str, limit: u32) -> Result<Vec<Uuid>>;
     /// Stores a change of a case if its version is still `expected_version`.
     async fn commit_change(&self, change: CaseChange) -> Result<()>;
 

@@ -871,6 +871,17 @@ impl Store for PostgresStore {
         rows.iter().map(summary_from).collect()
     }
 
+    async fn cases_due(&self, by: &str, limit: u32) -> Result<Vec<Uuid>> {
+        let ids: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT id FROM cases WHERE next_deadline <= $1 ORDER BY next_deadline, id LIMIT $2",
+        )
+        .bind(by)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(ids)
+    }
+
     async fn events(&self, case_id: Uuid) -> Result<Vec<EventRecord>> {
         let rows = sqlx::query("SELECT case_version, payload, state_after, actor_id, at FROM events WHERE case_id = $1 ORDER BY case_version")
             .bind(case_id)

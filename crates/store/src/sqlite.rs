@@ -771,6 +771,19 @@ impl Store for SqliteStore {
         rows.iter().map(summary_from).collect()
     }
 
+    async fn cases_due(&self, by: &str, limit: u32) -> Result<Vec<Uuid>> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM cases WHERE next_deadline <= $1 ORDER BY next_deadline, id LIMIT $2",
+        )
+        .bind(by)
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await?;
+        ids.iter()
+            .map(|t| Uuid::parse_str(t).map_err(|_| corrupt("case id", t)))
+            .collect()
+    }
+
     async fn events(&self, case_id: Uuid) -> Result<Vec<EventRecord>> {
         let rows = sqlx::query("SELECT case_version, payload, state_after, actor_id, at FROM events WHERE case_id = $1 ORDER BY case_version")
             .bind(case_id.to_string())

@@ -73,6 +73,7 @@ pub fn router(app: Arc<App>) -> Router {
         .routes(routes!(download_document))
         .routes(routes!(list_messages))
         .routes(routes!(read_message))
+        .routes(routes!(move_test_clock))
         .with_state(app)
         .split_for_parts();
     let json = openapi.to_pretty_json().unwrap_or_default();
@@ -572,6 +573,65 @@ async fn read_message(
         .await
         .map_err(lang_err(&headers))?;
     Ok(Json(MessageOut::from(&message)))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+struct ClockMove {
+    /// Days to move the clock forward (1–400).
+    advance_days: u32,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+struct ClockMoved {
+    now: String,
+    cases_checked: usize,
+    deemed_withdrawals: usize,
+    reminders: usize,
+}
+
+/// Tests and demos only (`test_clock = true`): an administrator moves the clock forward and
+/// the deadline jobs run at once. Answers 404 when the clock cannot be moved.
+#[utoipa::path(post, path = "/api/v1/test/clock", tag = "test", security(("bearer" = [])), request_body = ClockMove,
+    responses((status = 200, body = ClockMoved), (status = 404, body = Problem)))]
+async fn move_test_clock(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    ApiUser(who): ApiUser,
+    ApiJson(body): ApiJson<ClockMove>,
+) -> Result<Json<ClockMoved>> {
+    let Some(clock) = app
+        .test_clock
+        .as_ref()
+        .filter(|_| who.user.role == Role::Admin)
+    else {
+        return Err(ApiError::from(AppError::NotFound).in_lang(&headers));
+    };
+    if !(1..=400).contains(&body.advance_days) {
+        return Err(ApiError::from(AppError::bad_request(
+            "invalid_days",
+            "Bitte 1 bis 400 Tage.",
+            "Please give 1 to 400 days.",
+        ))
+        .in_lang(&headers));
+    }
+    clock.advance(time::Duration::days(i64::from(body.advance_days)));
+    let audit = app.audit(
+        &who.user.id.to_string(),
+        "test.clock_moved",
+        "clock".into(),
+        serde_json::json!({ "days": body.advance_days }),
+    );
+    app.store
+        .append_audit(vec![audit])
+        .await
+        .map_err(|e| ApiError::from(AppError::from(e)))?;
+    let report = app.run_deadline_jobs().await.map_err(lang_err(&headers))?;
+    Ok(Json(ClockMoved {
+        now: app.now_text(),
+        cases_checked: report.cases_checked,
+        deemed_withdrawals: report.deemed_withdrawals,
+        reminders: report.reminders,
+    }))
 }
 
 async fn unknown_route(headers: HeaderMap) -> ApiError {

@@ -7,6 +7,7 @@ mod deadlines;
 mod documents;
 mod drafts;
 mod error;
+mod jobs;
 mod notice;
 
 use std::sync::Arc;
@@ -24,6 +25,7 @@ pub use cases::{CaseAction, CaseView, INBOX_PAGE_SIZE, InboxFilter};
 pub use documents::{DocumentDownload, UploadSource};
 pub use drafts::{DraftView, SubmitResult};
 pub use error::AppError;
+pub use jobs::JobReport;
 
 use crate::clock::Clock;
 use crate::config::Config;
@@ -52,6 +54,8 @@ pub struct App {
     pub blobs: BlobStore,
     pub services: Services,
     pub clock: Arc<dyn Clock>,
+    /// Set only when the configuration allows moving the clock (tests, demos).
+    pub test_clock: Option<Arc<crate::clock::OffsetClock>>,
     pub config: Config,
 }
 
