@@ -15,21 +15,24 @@
 //! Durability: commits wait for the WAL flush (`synchronous_commit`); a connection whose server
 //! default is `off` is switched to `on`.
 
-use std::str::FromStr;
 use std::time::Duration;
 
 use amtsweg_domain::Text;
-use amtsweg_domain::audit::{self, AuditContent, AuditEntry};
-use amtsweg_domain::case::{Case, Event};
+use amtsweg_domain::audit::{AuditContent, AuditEntry};
+use amtsweg_domain::case::Event;
 use amtsweg_domain::file_number::FileNumber;
-use amtsweg_domain::policy::Role;
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::{Connection, PgConnection, Row};
 use uuid::Uuid;
 
 use crate::*;
+
+mod rows;
+mod url;
+use rows::*;
+pub use url::{check_url, redact_url};
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -39,57 +42,6 @@ const MAX_CONNECTIONS: u32 = 10;
 #[derive(Clone)]
 pub struct PostgresStore {
     pool: PgPool,
-}
-
-/// Checks a `postgres://` URL without connecting. The error never contains the password.
-pub fn check_url(url: &str) -> std::result::Result<PgConnectOptions, String> {
-    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-        return Err(format!(
-            "'{}' is not a PostgreSQL URL like postgres://user@host:5432/database",
-            redact_url(url)
-        ));
-    }
-    PgConnectOptions::from_str(url)
-        .map_err(|e| format!("'{}' is not a valid PostgreSQL URL: {e}", redact_url(url)))
-}
-
-/// The URL with its password (in the user part or as `password=` parameter) replaced by `***`,
-/// for messages and logs.
-pub fn redact_url(url: &str) -> String {
-    let (scheme, rest) = match url.split_once("://") {
-        Some((scheme, rest)) => (format!("{scheme}://"), rest),
-        None => (String::new(), url),
-    };
-    // the user part ends at the last '@' before the query (a malformed password may hold '/'
-    // or '@': redacting too much is fine, too little is not)
-    let query_start = rest.find('?').unwrap_or(rest.len());
-    let (authority, tail) = match rest[..query_start].rfind('@') {
-        Some(at) => {
-            let (userinfo, host_and_path) = rest.split_at(at);
-            let user = match userinfo.split_once(':') {
-                Some((user, _password)) => format!("{user}:***"),
-                None => userinfo.to_string(),
-            };
-            (user, host_and_path)
-        }
-        None => (String::new(), rest),
-    };
-    let tail = match tail.split_once('?') {
-        Some((path, query)) => {
-            let query: Vec<String> = query
-                .split('&')
-                .map(|pair| match pair.split_once('=') {
-                    Some((key, _)) if key.eq_ignore_ascii_case("password") => {
-                        format!("{key}=***")
-                    }
-                    _ => pair.to_string(),
-                })
-                .collect();
-            format!("{path}?{}", query.join("&"))
-        }
-        None => tail.to_string(),
-    };
-    format!("{scheme}{authority}{tail}")
 }
 
 impl PostgresStore {
@@ -146,143 +98,6 @@ impl PostgresStore {
     }
 }
 
-fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError::Corrupt(format!("{what}: {value}"))
-}
-
-fn is_unique_violation(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
-}
-
-fn authority_from(row: &PgRow) -> Result<Authority> {
-    Ok(Authority {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        address: row.try_get("address")?,
-        kind: match row.try_get::<String, _>("kind")?.as_str() {
-            "municipality" => AuthorityKind::Municipality,
-            "building_authority" => AuthorityKind::BuildingAuthority,
-            other => return Err(corrupt("authority kind", other)),
-        },
-        state_code: row.try_get("state_code")?,
-        created_at: row.try_get("created_at")?,
-    })
-}
-
-fn user_from(row: &PgRow) -> Result<User> {
-    let role: String = row.try_get("role")?;
-    Ok(User {
-        id: row.try_get("id")?,
-        email: row.try_get("email")?,
-        display_name: row.try_get("display_name")?,
-        password_hash: row.try_get("password_hash")?,
-        role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
-        authority_id: row.try_get("authority_id")?,
-        created_at: row.try_get("created_at")?,
-    })
-}
-
-fn draft_from(row: &PgRow) -> Result<Draft> {
-    Ok(Draft {
-        id: row.try_get("id")?,
-        owner_id: row.try_get("owner_id")?,
-        authority_id: row.try_get("authority_id")?,
-        service_id: row.try_get("service_id")?,
-        service_version: row.try_get("service_version")?,
-        form_json: row.try_get("form_json")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        case_id: row.try_get("case_id")?,
-    })
-}
-
-fn document_from(row: &PgRow) -> Result<Document> {
-    let origin: String = row.try_get("origin")?;
-    Ok(Document {
-        id: row.try_get("id")?,
-        draft_id: row.try_get("draft_id")?,
-        case_id: row.try_get("case_id")?,
-        document_type: row.try_get("document_type")?,
-        file_name: row.try_get("file_name")?,
-        content_type: row.try_get("content_type")?,
-        size_bytes: row.try_get("size_bytes")?,
-        sha256: row.try_get("sha256")?,
-        uploaded_by: row.try_get("uploaded_by")?,
-        uploaded_at: row.try_get("uploaded_at")?,
-        origin: DocumentOrigin::parse(&origin).ok_or_else(|| corrupt("origin", &origin))?,
-    })
-}
-
-fn case_from(row: &PgRow) -> Result<CaseRecord> {
-    let case_json: String = row.try_get("case_json")?;
-    let case: Case =
-        serde_json::from_str(&case_json).map_err(|e| corrupt("case_json", &e.to_string()))?;
-    Ok(CaseRecord {
-        id: row.try_get("id")?,
-        authority_id: row.try_get("authority_id")?,
-        file_number: row.try_get("file_number")?,
-        service_id: row.try_get("service_id")?,
-        service_version: row.try_get("service_version")?,
-        applicant_id: row.try_get("applicant_id")?,
-        draft_id: row.try_get("draft_id")?,
-        state: row.try_get("state")?,
-        assignee_id: row.try_get("assignee_id")?,
-        applicant_name: row.try_get("applicant_name")?,
-        site_address: row.try_get("site_address")?,
-        next_deadline: row.try_get("next_deadline")?,
-        submitted_at: row.try_get("submitted_at")?,
-        updated_at: row.try_get("updated_at")?,
-        version: row.try_get("version")?,
-        case,
-        form_json: row.try_get("form_json")?,
-    })
-}
-
-fn summary_from(row: &PgRow) -> Result<CaseSummary> {
-    Ok(CaseSummary {
-        id: row.try_get("id")?,
-        file_number: row.try_get("file_number")?,
-        service_id: row.try_get("service_id")?,
-        state: row.try_get("state")?,
-        applicant_name: row.try_get("applicant_name")?,
-        site_address: row.try_get("site_address")?,
-        assignee_id: row.try_get("assignee_id")?,
-        next_deadline: row.try_get("next_deadline")?,
-        submitted_at: row.try_get("submitted_at")?,
-    })
-}
-
-fn service_version_from(row: &PgRow) -> Result<ServiceVersion> {
-    Ok(ServiceVersion {
-        service_id: row.try_get("service_id")?,
-        version: row.try_get("version")?,
-        service_toml: row.try_get("service_toml")?,
-        form_toml: row.try_get("form_toml")?,
-        documents_toml: row.try_get("documents_toml")?,
-        process_toml: row.try_get("process_toml")?,
-    })
-}
-
-fn message_from(row: &PgRow) -> Result<Message> {
-    Ok(Message {
-        id: row.try_get("id")?,
-        recipient_id: row.try_get("recipient_id")?,
-        case_id: row.try_get("case_id")?,
-        kind: row.try_get("kind")?,
-        subject: Text::new(
-            row.try_get::<String, _>("subject_de")?,
-            row.try_get::<String, _>("subject_en")?,
-        ),
-        body: Text::new(
-            row.try_get::<String, _>("body_de")?,
-            row.try_get::<String, _>("body_en")?,
-        ),
-        document_id: row.try_get("document_id")?,
-        created_at: row.try_get("created_at")?,
-        read_at: row.try_get("read_at")?,
-    })
-}
-
 /// `SELECT <case columns> FROM cases <rest>`, as one literal (sqlx refuses SQL built at run time).
 macro_rules! select_cases {
     ($rest:literal) => {
@@ -305,131 +120,8 @@ macro_rules! select_summaries {
     };
 }
 
-/// Appends entries to the audit chain inside the caller's transaction. The head row is locked
-/// until the transaction ends: appends of all transactions, on all instances, follow one
-/// another, and a rolled-back append leaves no gap. Call it as the last step before commit.
-async fn append_audit_in(conn: &mut PgConnection, entries: Vec<AuditContent>) -> Result<()> {
-    if entries.is_empty() {
-        return Ok(());
-    }
-    let (seq, hash): (i64, String) =
-        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE")
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt("the audit head row is missing".into()))?;
-    let mut head = (seq > 0).then_some((seq, hash));
-    for content in entries {
-        let entry = audit::chain(head.as_ref().map(|(s, h)| (*s, h.as_str())), content);
-        sqlx::query("INSERT INTO audit_entries (seq, at, actor, action, object, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-            .bind(entry.seq)
-            .bind(&entry.content.at)
-            .bind(&entry.content.actor)
-            .bind(&entry.content.action)
-            .bind(&entry.content.object)
-            .bind(&entry.content.detail)
-            .bind(&entry.prev_hash)
-            .bind(&entry.hash)
-            .execute(&mut *conn)
-            .await?;
-        head = Some((entry.seq, entry.hash));
-    }
-    if let Some((seq, hash)) = head {
-        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-            .bind(seq)
-            .bind(hash)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
-
-async fn insert_message_in(
-    conn: &mut PgConnection,
-    m: &NewMessage,
-    case_id: Option<Uuid>,
-    at: &str,
-) -> Result<()> {
-    sqlx::query("INSERT INTO messages (id, recipient_id, case_id, kind, subject_de, subject_en, body_de, body_en, document_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
-        .bind(m.id)
-        .bind(m.recipient_id)
-        .bind(case_id)
-        .bind(&m.kind)
-        .bind(&m.subject.de)
-        .bind(&m.subject.en)
-        .bind(&m.body.de)
-        .bind(&m.body.en)
-        .bind(m.document_id)
-        .bind(at)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-async fn insert_document_in(conn: &mut PgConnection, d: &Document) -> Result<()> {
-    sqlx::query("INSERT INTO documents (id, draft_id, case_id, document_type, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at, origin) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
-        .bind(d.id)
-        .bind(d.draft_id)
-        .bind(d.case_id)
-        .bind(&d.document_type)
-        .bind(&d.file_name)
-        .bind(&d.content_type)
-        .bind(d.size_bytes)
-        .bind(&d.sha256)
-        .bind(d.uploaded_by)
-        .bind(&d.uploaded_at)
-        .bind(d.origin.code())
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-async fn insert_event_in(
-    conn: &mut PgConnection,
-    case_id: Uuid,
-    version: i64,
-    event: &Event,
-    state_after: &str,
-    actor: &str,
-    at: &str,
-) -> Result<()> {
-    let payload = serde_json::to_string(event).map_err(|e| corrupt("event", &e.to_string()))?;
-    sqlx::query("INSERT INTO events (case_id, case_version, kind, payload, state_after, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(case_id)
-        .bind(version)
-        .bind(event.code())
-        .bind(payload)
-        .bind(state_after)
-        .bind(actor)
-        .bind(at)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-/// The case made earlier from this draft or with this idempotency key, if any.
-async fn earlier_submission(conn: &mut PgConnection, s: &Submission) -> Result<Option<CaseRecord>> {
-    let row = sqlx::query(select_cases!(
-        "WHERE draft_id = $1 OR (applicant_id = $2 AND idempotency_key IS NOT NULL AND idempotency_key = $3) \
-         ORDER BY submitted_at, id LIMIT 1"
-    ))
-    .bind(s.draft_id)
-    .bind(s.applicant_id)
-    .bind(&s.idempotency_key)
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.as_ref().map(case_from).transpose()
-}
-
-/// Locks an open draft against a submission running at the same time; false if the draft is
-/// submitted (or unknown).
-async fn lock_open_draft(conn: &mut PgConnection, draft_id: Uuid) -> Result<bool> {
-    let open: Option<i32> =
-        sqlx::query_scalar("SELECT 1 FROM drafts WHERE id = $1 AND case_id IS NULL FOR SHARE")
-            .bind(draft_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    Ok(open.is_some())
-}
+mod writes;
+use writes::*;
 
 #[async_trait]
 impl Store for PostgresStore {
@@ -1024,46 +716,5 @@ impl Store for PostgresStore {
             }
         }
         Ok(head)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passwords_are_redacted() {
-        assert_eq!(
-            redact_url("postgres://amt:geheim@db.example:5432/amtsweg"),
-            "postgres://amt:***@db.example:5432/amtsweg"
-        );
-        assert_eq!(
-            redact_url("postgresql://amt@db/amtsweg?sslmode=disable&password=geheim"),
-            "postgresql://amt@db/amtsweg?sslmode=disable&password=***"
-        );
-        assert_eq!(
-            redact_url("postgres://127.0.0.1/x"),
-            "postgres://127.0.0.1/x"
-        );
-        // a malformed password with '@' or '/' still does not show
-        assert_eq!(
-            redact_url("postgres://amt:ge@h/im@db/amtsweg"),
-            "postgres://amt:***@db/amtsweg"
-        );
-    }
-
-    #[test]
-    fn urls_are_checked() {
-        assert!(check_url("postgres://postgres@127.0.0.1:5432/amtsweg").is_ok());
-        assert!(check_url("postgresql://u:p@localhost/db").is_ok());
-        let refused = check_url("mysql://u:secret@host/db")
-            .err()
-            .unwrap_or_default();
-        assert!(refused.contains("not a PostgreSQL URL"), "{refused}");
-        assert!(!refused.contains("secret"), "{refused}");
-        let bad = check_url("postgres://u:secret@host:notaport/db")
-            .err()
-            .unwrap_or_default();
-        assert!(!bad.is_empty() && !bad.contains("secret"), "{bad}");
     }
 }
