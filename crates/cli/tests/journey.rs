@@ -733,3 +733,35 @@ async fn a_second_service_runs_on_the_same_engine() {
         assert!(text.contains("Yılmaz"));
     }
 }
+
+#[tokio::test]
+async fn repeated_wrong_passwords_lock_the_account_for_a_while() {
+    let server = Server::start();
+    register(&server, "raten@example.org", "Rainer Raten").await;
+    let http = reqwest::Client::new();
+    let attempt = |password: &'static str| {
+        http.post(server.url("/api/v1/sessions"))
+            .json(&json!({ "email": "raten@example.org", "password": password }))
+            .send()
+    };
+    for _ in 0..5 {
+        assert_eq!(
+            attempt("falsch-falsch-falsch")
+                .await
+                .expect("login")
+                .status(),
+            StatusCode::BAD_REQUEST
+        );
+    }
+    let locked = attempt("ein-langes-Passwort-1").await.expect("login");
+    assert_eq!(
+        locked.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    assert!(locked.headers().get("retry-after").is_some());
+    let problem: Value = locked.json().await.expect("problem");
+    assert_eq!(problem["code"], "too_many_attempts");
+    // other accounts log in as usual
+    login(&server, CASEWORKER, PASSWORD).await;
+}

@@ -65,6 +65,54 @@ pub fn check_password_rules(password: &str) -> Result<(), amtsweg_domain::Text> 
     Ok(())
 }
 
+/// Failed logins per account: after [`LoginThrottle::MAX_FAILURES`] failures within
+/// [`LoginThrottle::WINDOW`], further attempts for that e-mail address are refused until the
+/// window has passed. Kept per instance, in memory (a restart forgets it).
+#[derive(Default)]
+pub struct LoginThrottle {
+    failures: std::sync::Mutex<std::collections::HashMap<String, (u32, time::OffsetDateTime)>>,
+}
+
+impl LoginThrottle {
+    pub const MAX_FAILURES: u32 = 5;
+    pub const WINDOW: time::Duration = time::Duration::minutes(15);
+    /// Bounds the memory an attacker can fill with made-up addresses.
+    const MAX_ENTRIES: usize = 100_000;
+
+    /// `Err(seconds to wait)` while the account is locked.
+    pub fn check(&self, key: &str, now: time::OffsetDateTime) -> Result<(), i64> {
+        let Ok(map) = self.failures.lock() else {
+            return Ok(());
+        };
+        match map.get(key) {
+            Some((count, since)) if *count >= Self::MAX_FAILURES && now < *since + Self::WINDOW => {
+                Err((*since + Self::WINDOW - now).whole_seconds().max(1))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    pub fn failed(&self, key: &str, now: time::OffsetDateTime) {
+        let Ok(mut map) = self.failures.lock() else {
+            return;
+        };
+        if map.len() >= Self::MAX_ENTRIES {
+            map.retain(|_, (_, since)| now < *since + Self::WINDOW);
+        }
+        let entry = map.entry(key.to_string()).or_insert((0, now));
+        if now >= entry.1 + Self::WINDOW {
+            *entry = (0, now);
+        }
+        entry.0 += 1;
+    }
+
+    pub fn succeeded(&self, key: &str) {
+        if let Ok(mut map) = self.failures.lock() {
+            map.remove(key);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +137,35 @@ mod tests {
         assert_eq!(token_hash(&a).len(), 64);
         assert!(constant_time_eq(&a, &a.clone()));
         assert!(!constant_time_eq(&a, &b));
+    }
+
+    #[test]
+    fn logins_are_throttled_per_account_and_the_window_passes() {
+        let throttle = LoginThrottle::default();
+        let t0 = time::macros::datetime!(2026-11-27 10:00 UTC);
+        for _ in 0..LoginThrottle::MAX_FAILURES {
+            assert!(throttle.check("a@example.org", t0).is_ok());
+            throttle.failed("a@example.org", t0);
+        }
+        assert_eq!(throttle.check("a@example.org", t0), Err(15 * 60));
+        assert!(
+            throttle.check("b@example.org", t0).is_ok(),
+            "other accounts are not affected"
+        );
+        let later = t0 + LoginThrottle::WINDOW;
+        assert!(throttle.check("a@example.org", later).is_ok());
+        throttle.failed("a@example.org", later);
+        assert!(
+            throttle.check("a@example.org", later).is_ok(),
+            "a new window starts"
+        );
+        throttle.succeeded("a@example.org");
+        assert!(
+            throttle
+                .failures
+                .lock()
+                .map(|m| m.is_empty())
+                .unwrap_or(false)
+        );
     }
 }

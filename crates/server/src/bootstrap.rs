@@ -67,6 +67,7 @@ pub async fn open(config: Config, clock: Arc<dyn Clock>) -> Result<Arc<App>, Str
         clock,
         test_clock,
         config,
+        login_throttle: Default::default(),
     }))
 }
 

@@ -140,6 +140,18 @@ impl App {
         kind: SessionKind,
     ) -> Result<Login, AppError> {
         let email = normalise_email(email);
+        if let Err(seconds) = self.login_throttle.check(&email, self.now()) {
+            let audit = self.audit(
+                "anonymous",
+                "login.throttled",
+                "login".into(),
+                serde_json::json!({}),
+            );
+            self.store.append_audit(vec![audit]).await?;
+            return Err(AppError::TooManyRequests {
+                retry_after_secs: seconds,
+            });
+        }
         let user = self.store.user_by_email(&email).await?;
         let stored = user
             .as_ref()
@@ -150,6 +162,7 @@ impl App {
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?;
         let Some(user) = user.filter(|_| ok) else {
+            self.login_throttle.failed(&email, self.now());
             let audit = self.audit(
                 "anonymous",
                 "login.failed",
@@ -165,6 +178,7 @@ impl App {
                 ),
             });
         };
+        self.login_throttle.succeeded(&email);
         let token = auth::random_token().map_err(|e| AppError::Internal(e.to_string()))?;
         let csrf_token = auth::random_token().map_err(|e| AppError::Internal(e.to_string()))?;
         let now = self.now();

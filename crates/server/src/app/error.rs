@@ -27,6 +27,8 @@ pub enum AppError {
     TooLarge { limit: u64 },
     #[error("unsupported media type")]
     UnsupportedMedia { message: Text },
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: i64 },
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -99,6 +101,7 @@ impl AppError {
             AppError::BadRequest { .. } => 400,
             AppError::TooLarge { .. } => 413,
             AppError::UnsupportedMedia { .. } => 415,
+            AppError::TooManyRequests { .. } => 429,
             AppError::Internal(_) => 500,
         }
     }
@@ -113,6 +116,7 @@ impl AppError {
             AppError::Conflict { code, .. } | AppError::BadRequest { code, .. } => code,
             AppError::TooLarge { .. } => "payload_too_large",
             AppError::UnsupportedMedia { .. } => "unsupported_media_type",
+            AppError::TooManyRequests { .. } => "too_many_attempts",
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -149,6 +153,17 @@ impl AppError {
                     limit / (1024 * 1024)
                 ),
             ),
+            AppError::TooManyRequests { retry_after_secs } => {
+                let minutes = (retry_after_secs + 59) / 60;
+                Text::new(
+                    format!(
+                        "Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in {minutes} Minute(n) erneut."
+                    ),
+                    format!(
+                        "Too many failed login attempts. Please try again in {minutes} minute(s)."
+                    ),
+                )
+            }
             AppError::Internal(_) => Text::new(
                 "Ein interner Fehler ist aufgetreten. Ihre Daten sind nicht verloren; bitte versuchen Sie es später erneut.",
                 "An internal error occurred. Your data is not lost; please try again later.",

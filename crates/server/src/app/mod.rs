@@ -57,6 +57,7 @@ pub struct App {
     /// Set only when the configuration allows moving the clock (tests, demos).
     pub test_clock: Option<Arc<crate::clock::OffsetClock>>,
     pub config: Config,
+    pub login_throttle: crate::auth::LoginThrottle,
 }
 
 pub fn format_time(t: OffsetDateTime) -> String {

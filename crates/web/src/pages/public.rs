@@ -193,7 +193,11 @@ pub async fn login(ctx: Ctx, fields: Fields) -> PageResult {
         .to_string();
     match open_session(&ctx, &email, password, &next).await {
         Ok(response) => Ok(response),
-        Err(e @ (AppError::BadRequest { .. } | AppError::Invalid(_))) => {
+        Err(
+            e @ (AppError::BadRequest { .. }
+            | AppError::Invalid(_)
+            | AppError::TooManyRequests { .. }),
+        ) => {
             let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
             login_page(&ctx, next, email, Some(e.message()), status).await
         }
