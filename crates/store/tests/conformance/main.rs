@@ -1,0 +1,302 @@
+//! Store conformance tests: what every `Store` implementation must do. Every `check_*`
+//! function runs against SQLite (a fresh file) and against PostgreSQL (a fresh database per
+//! test, made through the admin connection in `AMTSWEG_TEST_POSTGRES`, default
+//! `postgres://postgres@127.0.0.1:5432/postgres`, and dropped afterwards). PostgreSQL must be
+//! reachable: these tests fail, not skip, without it.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use amtsweg_domain::audit::{AuditContent, Verification, Verifier};
+use amtsweg_domain::case::{Case, Event};
+use amtsweg_domain::policy::Role;
+use amtsweg_store::postgres::PostgresStore;
+use amtsweg_store::sqlite::SqliteStore;
+use amtsweg_store::*;
+use sqlx::{Connection, PgConnection};
+use uuid::Uuid;
+
+const AT: &str = "2026-11-27T10:00:00Z";
+
+fn audit(action: &str) -> AuditContent {
+    AuditContent {
+        at: AT.into(),
+        actor: "test".into(),
+        action: action.into(),
+        object: "x".into(),
+        detail: "{}".into(),
+    }
+}
+
+async fn sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SqliteStore::open(&dir.path().join("t.db"))
+        .await
+        .expect("open");
+    (Arc::new(store), dir)
+}
+
+/// A fresh PostgreSQL database, dropped when this goes out of scope.
+struct PgDatabase {
+    admin: String,
+    name: String,
+}
+
+fn admin_url() -> String {
+    std::env::var("AMTSWEG_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// The admin URL with another database.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (url, String::new()),
+    };
+    let host_start = base.find("://").map_or(0, |i| i + 3);
+    let path_start = base[host_start..]
+        .find('/')
+        .map_or(base.len(), |i| i + host_start);
+    format!("{}/{name}{query}", &base[..path_start])
+}
+
+async fn postgres() -> (Arc<dyn Store>, PgDatabase) {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let admin = admin_url();
+    let name = format!(
+        "amtsweg_test_{}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed),
+        Uuid::new_v4().simple().to_string().get(..6).unwrap_or("x")
+    );
+    let mut conn = PgConnection::connect(&admin).await.unwrap_or_else(|e| {
+        panic!(
+            "PostgreSQL is not reachable through AMTSWEG_TEST_POSTGRES ({}): {e}. \
+             The store conformance suite runs against PostgreSQL too; start it \
+             (scripts/install-test-deps does) or point AMTSWEG_TEST_POSTGRES at an admin connection.",
+            amtsweg_store::postgres::redact_url(&admin)
+        )
+    });
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+    let _ = conn.close().await;
+    let db = PgDatabase { admin, name };
+    let store = PostgresStore::open(&with_database(&db.admin, &db.name))
+        .await
+        .expect("open PostgreSQL store");
+    (Arc::new(store), db)
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let (admin, name) = (self.admin.clone(), self.name.clone());
+        // a runtime of its own: drop may run inside the test's runtime
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                let mut conn = PgConnection::connect(&admin).await?;
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .execute(&mut conn)
+                .await?;
+                conn.close().await
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("could not drop test database {}", self.name);
+        }
+    }
+}
+
+struct Fixture {
+    authority: Uuid,
+    applicant: Uuid,
+}
+
+async fn fixture(store: &dyn Store) -> Fixture {
+    let authority = Authority {
+        id: Uuid::now_v7(),
+        name: "Bauamt".into(),
+        address: "Markt 1".into(),
+        kind: AuthorityKind::BuildingAuthority,
+        state_code: "BW".into(),
+        created_at: AT.into(),
+    };
+    store.insert_authority(&authority).await.expect("authority");
+    let applicant = User {
+        id: Uuid::now_v7(),
+        email: format!("{}@example.org", Uuid::now_v7()),
+        display_name: "Anna".into(),
+        password_hash: "x".into(),
+        role: Role::Applicant,
+        authority_id: None,
+        created_at: AT.into(),
+    };
+    store
+        .insert_user(&applicant, audit("account.created"))
+        .await
+        .expect("user");
+    Fixture {
+        authority: authority.id,
+        applicant: applicant.id,
+    }
+}
+
+async fn draft(store: &dyn Store, f: &Fixture) -> Uuid {
+    let draft = Draft {
+        id: Uuid::now_v7(),
+        owner_id: f.applicant,
+        authority_id: f.authority,
+        service_id: "svc".into(),
+        service_version: "1".into(),
+        form_json: "{}".into(),
+        created_at: AT.into(),
+        updated_at: AT.into(),
+        case_id: None,
+    };
+    store.insert_draft(&draft).await.expect("draft");
+    draft.id
+}
+
+fn submission(f: &Fixture, draft_id: Uuid, key: Option<&str>) -> Submission {
+    Submission {
+        case_id: Uuid::now_v7(),
+        draft_id,
+        authority_id: f.authority,
+        service_id: "svc".into(),
+        service_version: "1".into(),
+        file_number_prefix: "BG".into(),
+        year: 2026,
+        applicant_id: f.applicant,
+        idempotency_key: key.map(str::to_string),
+        applicant_name: "Anna".into(),
+        site_address: "Weg 1".into(),
+        case: Case {
+            state: "submitted".into(),
+            applicant_id: f.applicant,
+            assignee_id: None,
+            open_request: None,
+            decision: None,
+            notice_document_id: None,
+            deadline_profile: None,
+        },
+        next_deadline: None,
+        form_json: "{}".into(),
+        at: AT.into(),
+        receipt: NewMessage {
+            id: Uuid::now_v7(),
+            recipient_id: f.applicant,
+            kind: "receipt".into(),
+            subject: amtsweg_domain::Text::new("Eingang {file_number}", "Receipt {file_number}"),
+            body: amtsweg_domain::Text::new("{file_number}", "{file_number}"),
+            document_id: None,
+        },
+        audit: audit("case.submitted"),
+    }
+}
+
+fn created(outcome: SubmitOutcome) -> CaseRecord {
+    match outcome {
+        SubmitOutcome::Created(c) => c,
+        SubmitOutcome::AlreadySubmitted(c) => panic!("expected a new case, got {}", c.file_number),
+    }
+}
+
+async fn verify(store: &dyn Store) -> Verification {
+    let mut v = Verifier::new();
+    let head = store.scan_audit(&mut |e| v.push(e)).await.expect("scan");
+    v.finish(head)
+}
+
+mod cases;
+mod concurrency;
+use cases::*;
+use concurrency::*;
+
+/// Runs every check against both backends: `on_sqlite::check_…` and `on_postgres::check_…`.
+macro_rules! conformance {
+    ($($check:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $check() {
+                    let (store, _dir) = super::sqlite().await;
+                    super::$check(store).await;
+                }
+            )*
+        }
+        mod on_postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $check() {
+                    let (store, _db) = super::postgres().await;
+                    super::$check(store).await;
+                }
+            )*
+        }
+    };
+}
+
+conformance!(
+    check_submission_is_once_and_numbers_are_unique,
+    check_stale_changes_are_refused,
+    check_audit_chain_spans_all_writes,
+    check_inbox_search_and_order,
+    check_accounts_sessions_and_service_versions,
+    check_documents_and_messages,
+    check_concurrent_submissions_are_numbered_without_gaps,
+    check_concurrent_changes_have_one_winner,
+    check_concurrent_audit_appends_keep_one_chain,
+);
+
+#[tokio::test]
+async fn blob_uploads_over_the_limit_leave_nothing_behind() {
+    use amtsweg_store::blob::{BlobError, BlobStore};
+    let dir = tempfile::tempdir().expect("dir");
+    let blobs = BlobStore::open(dir.path()).await.expect("open");
+    let chunks = (0..10).map(|_| Ok::<_, std::io::Error>(bytes::Bytes::from(vec![b'%'; 1000])));
+    let result = blobs
+        .put_stream(futures_util::stream::iter(chunks), 5_000, &|_| Ok(()))
+        .await;
+    assert!(matches!(result, Err(BlobError::TooLarge { limit: 5_000 })));
+    let refused = blobs
+        .put_stream(
+            futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(
+                b"MZ\x90\0 not a pdf at all",
+            ))]),
+            5_000,
+            &|_| Err(None),
+        )
+        .await;
+    assert!(matches!(
+        refused,
+        Err(BlobError::Rejected { sniffed: None })
+    ));
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("tmp"))
+            .expect("tmp")
+            .count(),
+        0
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("sha256"))
+            .expect("sha")
+            .count(),
+        0
+    );
+    let stored = blobs
+        .put_bytes(b"%PDF-1.4 hello".to_vec())
+        .await
+        .expect("put");
+    assert_eq!(stored.size, 14);
+    assert!(blobs.open_blob(&stored.sha256).await.is_ok());
+    assert!(blobs.open_blob("../../etc/passwd").await.is_err());
+}
