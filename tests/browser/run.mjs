@@ -36,6 +36,7 @@ const BLOCKING_IMPACTS = new Set(['serious', 'critical']);
 const PASSWORD = 'Demo-Passwort-2026';
 const APPLICANT = 'antragsteller@demo.amtsweg.de';
 const CASEWORKER = 'sachbearbeitung@demo.amtsweg.de';
+const FIRE_SERVICE = 'brandschutz@demo.amtsweg.de';
 const SERVICE_NAME = 'Baugenehmigung (vereinfachtes Verfahren)';
 
 // ---------------------------------------------------------------------------------------
@@ -745,6 +746,56 @@ test('journey 2: caseworker approves and issues the notice', { timeout: 90_000 }
     await checkA11y('staff case page (decision forms)');
   });
 
+  await step(J, 'ask the fire service, sharing only the site plan', async () => {
+    const form = page.locator('#participation-form');
+    await form.getByLabel(/Vorbeugender Brandschutz/).check();
+    await form.locator('input[name="share"]').first().check();
+    const response = await clickAndLoad(button('Behörden beteiligen'));
+    assert.ok(response.ok(), `"Behörden beteiligen" answered ${response.status()}`);
+    await expectText(doneNote(), 'Die Stellen sind beteiligt', 'participation note');
+    await expectText(describedValue('Status'), 'Behördenbeteiligung eingeleitet', 'status');
+    const overview = page.locator('section', { has: page.locator('#participation-heading') });
+    await expectText(overview, 'Vorbeugender Brandschutz', 'the overview lists the fire service');
+    await checkA11y('staff case page (participation running)');
+  });
+
+  await logout(J);
+  const A = 'fire service';
+  await login(A, FIRE_SERVICE);
+  const agencyCondition = 'Rauchwarnmelder sind in allen Aufenthaltsräumen einzubauen.';
+  await step(A, 'participation inbox lists the request', async () => {
+    await expectH1('Beteiligungen');
+    await checkA11y('agency inbox');
+    await clickAndLoad(link(state.fileNumber));
+    await expectH1(`Anfrage ${state.fileNumber}`);
+    await expectText(describedValue('Folge bei Schweigen'), 'Keine Bedenken (Fiktion)', 'consequence of silence');
+    await checkA11y('agency request page');
+  });
+
+  await step(A, 'a statement with conditions needs a kind for each condition', async () => {
+    await page.locator('input[name="verdict"][value="conditions"]').check();
+    await page.locator('textarea[name="condition_text"]').first().fill(agencyCondition);
+    const response = await clickAndLoad(button('Stellungnahme abgeben'));
+    assert.equal(response.status(), 422, 'a condition without kind is refused');
+    await expectText(page.locator('.kern-error').first(), /Art/, 'error names the missing kind');
+    assert.equal(await page.locator('textarea[name="condition_text"]').first().inputValue(), agencyCondition,
+      'the typed condition is kept');
+    await checkA11y('agency request page (error)');
+  });
+
+  await step(A, 'hand in the statement', async () => {
+    await page.locator('select[name="condition_kind"]').first().selectOption({ label: 'Auflage' });
+    const response = await clickAndLoad(button('Stellungnahme abgeben'));
+    assert.ok(response.ok(), `statement answered ${response.status()}`);
+    await expectText(doneNote(), 'Ihre Stellungnahme ist abgegeben.', 'statement note');
+    await expectText(page.locator('section', { has: page.locator('#answer-heading') }), agencyCondition, 'the answer shows the condition');
+  });
+
+  await logout(A);
+  await login(J, CASEWORKER);
+  await goto(state.staffCaseHref);
+  await expectH1(`Vorgang ${state.fileNumber}`);
+
   const conditionText = 'Die Stellplätze sind vor Nutzungsbeginn herzustellen (Zoë Dvořák).';
   await step(J, 'approve with one "Auflage"', async () => {
     const form = page.locator('form', { has: button('Genehmigen') });
@@ -755,6 +806,7 @@ test('journey 2: caseworker approves and issues the notice', { timeout: 90_000 }
     await expectText(doneNote(), 'Die Genehmigung ist entschieden.', 'approval note');
     const decision = page.locator('section', { has: page.locator('#decision-heading') });
     await expectText(decision, `Auflage: ${conditionText}`, 'the decision lists the condition');
+    await expectText(decision, agencyCondition, 'the decision adopted the fire service\'s condition');
     await checkA11y('staff case page (approval decided)');
   });
 

@@ -120,13 +120,31 @@ enum AuthorityCommand {
         #[arg(long)]
         state: String,
         /// A municipality (Gemeinde) rather than a building authority.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "agency")]
         municipality: bool,
+        /// An agency (Träger öffentlicher Belange, Fachstelle) that gives statements.
+        #[arg(long)]
+        agency: bool,
     },
     /// List authorities with their ids.
     List {
         #[command(flatten)]
         common: Common,
+    },
+    /// Put an agency or municipality into a building authority's directory of parties it may ask.
+    Directory {
+        #[command(flatten)]
+        common: Common,
+        /// The building authority's id.
+        #[arg(long)]
+        authority: String,
+        /// The agency's or municipality's id.
+        #[arg(long)]
+        party: String,
+        /// What it is asked about: fire_protection, monument_protection, environment_water,
+        /// nature_conservation, roads, health, occupational_safety, municipal_consent.
+        #[arg(long)]
+        topic: String,
     },
 }
 
@@ -284,6 +302,7 @@ async fn authority_command(command: AuthorityCommand) -> Result<(), String> {
             address,
             state,
             municipality,
+            agency,
         } => {
             let app = bootstrap::open(config(&common, None)?, Arc::new(SystemClock)).await?;
             let state = state.trim().to_uppercase();
@@ -302,6 +321,8 @@ async fn authority_command(command: AuthorityCommand) -> Result<(), String> {
                 address: address.replace("\\n", "\n"),
                 kind: if municipality {
                     amtsweg_store::AuthorityKind::Municipality
+                } else if agency {
+                    amtsweg_store::AuthorityKind::Agency
                 } else {
                     amtsweg_store::AuthorityKind::BuildingAuthority
                 },
@@ -322,6 +343,27 @@ async fn authority_command(command: AuthorityCommand) -> Result<(), String> {
             }
             Ok(())
         }
+        AuthorityCommand::Directory {
+            common,
+            authority,
+            party,
+            topic,
+        } => {
+            let app = bootstrap::open(config(&common, None)?, Arc::new(SystemClock)).await?;
+            let id = |flag: &str, text: &str| {
+                amtsweg_domain::Uuid::parse_str(text.trim())
+                    .map_err(|_| format!("--{flag}: '{text}' is not an authority id"))
+            };
+            app.add_to_directory(
+                id("authority", &authority)?,
+                id("party", &party)?,
+                topic.trim(),
+            )
+            .await
+            .map_err(|e| e.message().en)?;
+            println!("OK");
+            Ok(())
+        }
     }
 }
 
@@ -334,7 +376,7 @@ async fn add_user(
 ) -> Result<(), String> {
     let role = amtsweg_domain::policy::Role::parse(&role).ok_or_else(|| {
         format!(
-            "--role: '{role}' is not one of applicant, architect, caseworker, head_of_unit, admin"
+            "--role: '{role}' is not one of applicant, architect, caseworker, head_of_unit, admin, agency"
         )
     })?;
     let authority_id = match authority {

@@ -477,14 +477,72 @@ async fn refusal_path() {
             .status(),
         StatusCode::OK
     );
+    let reasons =
+        "Das Vorhaben fügt sich nicht in die Eigenart der näheren Umgebung ein (§ 34 BauGB).";
+    // no refusal without a hearing of the applicant (§ 28 VwVfG)
+    let unheard = head
+        .act(&case_id, json!({ "action": "refuse", "reasons": reasons }))
+        .await;
+    assert_eq!(unheard.status(), StatusCode::CONFLICT);
+    let problem: Value = unheard.json().await.expect("problem");
+    assert_eq!(problem["code"], "hearing_required");
+    let in_days = |days: i64| {
+        (time::OffsetDateTime::now_utc() + time::Duration::days(days))
+            .date()
+            .to_string()
+    };
+    assert_eq!(
+        head.act(
+            &case_id,
+            json!({ "action": "start_hearing", "reasons": reasons, "deadline": in_days(3) })
+        )
+        .await
+        .status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "at least a week to respond"
+    );
+    assert_eq!(
+        head.act(
+            &case_id,
+            json!({ "action": "start_hearing", "reasons": reasons, "deadline": in_days(14) })
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    let heard = applicant.json(&format!("/api/v1/cases/{case_id}")).await;
+    assert_eq!(heard["portal_status"], "03");
+    assert_eq!(heard["hearing"]["reasons"], reasons);
+    let mailbox = applicant.json("/api/v1/mailbox").await;
+    assert!(
+        mailbox
+            .as_array()
+            .expect("messages")
+            .iter()
+            .any(|m| m["kind"] == "hearing"
+                && m["body"].as_str().unwrap_or("").contains("§ 34 BauGB"))
+    );
+    let early = head
+        .act(&case_id, json!({ "action": "refuse", "reasons": reasons }))
+        .await;
+    assert_eq!(early.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        early.json::<Value>().await.expect("problem")["code"],
+        "hearing_running"
+    );
+    assert_eq!(
+        applicant
+            .act(&case_id, json!({ "action": "respond_to_hearing", "text": "Wir halten an dem Vorhaben fest." }))
+            .await
+            .status(),
+        StatusCode::OK
+    );
     assert_eq!(
         head.act(&case_id, json!({ "action": "refuse", "reasons": "  " }))
             .await
             .status(),
         StatusCode::UNPROCESSABLE_ENTITY
     );
-    let reasons =
-        "Das Vorhaben fügt sich nicht in die Eigenart der näheren Umgebung ein (§ 34 BauGB).";
     assert_eq!(
         head.act(&case_id, json!({ "action": "refuse", "reasons": reasons }))
             .await

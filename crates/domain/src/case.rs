@@ -6,6 +6,8 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::Text;
+use crate::deadlines::Consequence;
+use crate::participation::{self, NewRequest, ParticipationRequest, Statement};
 use crate::policy::Role;
 use crate::service::ServiceDefinition;
 
@@ -24,6 +26,21 @@ pub enum ActionKind {
     Withdraw,
     /// The application is deemed withdrawn: the requested documents did not arrive in time.
     DeemWithdrawal,
+    /// Ask agencies and the municipality (Beteiligung).
+    StartParticipation,
+    /// Taken when the last request of a participation is answered or deemed answered; its
+    /// transition says which state a complete participation leads to.
+    CompleteParticipation,
+    /// Grant or refuse an agency's request for more time (not a transition of the process:
+    /// it is possible while a request is open).
+    DecideExtension,
+    /// Hear the applicant before a refusal (Anhörung, §28 VwVfG).
+    StartHearing,
+    RespondToHearing,
+    /// The applicant waives the deemed approval (§42a(1) VwVfG).
+    WaiveDeemedApproval,
+    /// The permit is deemed granted: the decision period ran out (Genehmigungsfiktion).
+    DeemApproval,
 }
 
 /// Which side of the procedure takes an action.
@@ -46,7 +63,7 @@ impl Side {
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 9] = [
+    pub const ALL: [ActionKind; 16] = [
         ActionKind::TakeOver,
         ActionKind::ConfirmComplete,
         ActionKind::RequestDocuments,
@@ -56,12 +73,24 @@ impl ActionKind {
         ActionKind::IssueNotice,
         ActionKind::Withdraw,
         ActionKind::DeemWithdrawal,
+        ActionKind::StartParticipation,
+        ActionKind::CompleteParticipation,
+        ActionKind::DecideExtension,
+        ActionKind::StartHearing,
+        ActionKind::RespondToHearing,
+        ActionKind::WaiveDeemedApproval,
+        ActionKind::DeemApproval,
     ];
 
     pub fn side(self) -> Side {
         match self {
-            ActionKind::SupplyDocuments | ActionKind::Withdraw => Side::Applicant,
-            ActionKind::DeemWithdrawal => Side::System,
+            ActionKind::SupplyDocuments
+            | ActionKind::Withdraw
+            | ActionKind::RespondToHearing
+            | ActionKind::WaiveDeemedApproval => Side::Applicant,
+            ActionKind::DeemWithdrawal
+            | ActionKind::DeemApproval
+            | ActionKind::CompleteParticipation => Side::System,
             _ => Side::Authority,
         }
     }
@@ -77,6 +106,13 @@ impl ActionKind {
             ActionKind::IssueNotice => "issue_notice",
             ActionKind::Withdraw => "withdraw",
             ActionKind::DeemWithdrawal => "deem_withdrawal",
+            ActionKind::StartParticipation => "start_participation",
+            ActionKind::CompleteParticipation => "complete_participation",
+            ActionKind::DecideExtension => "decide_extension",
+            ActionKind::StartHearing => "start_hearing",
+            ActionKind::RespondToHearing => "respond_to_hearing",
+            ActionKind::WaiveDeemedApproval => "waive_deemed_approval",
+            ActionKind::DeemApproval => "deem_approval",
         }
     }
 }
@@ -86,6 +122,9 @@ pub struct ConditionItem {
     /// Code from the service's condition kinds (XBau `nebenbestimmungart`).
     pub kind: String,
     pub text: String,
+    /// The agency that asked for the condition in its statement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,6 +140,15 @@ pub struct DocumentRequest {
     pub deadline: Date,
 }
 
+/// The applicant is heard before a refusal (Anhörung, §28 VwVfG).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hearing {
+    /// The reasons for the intended refusal, as the applicant reads them.
+    pub reasons: String,
+    pub deadline: Date,
+    pub response: Option<String>,
+}
+
 /// What the rules need to know of a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Case {
@@ -113,6 +161,13 @@ pub struct Case {
     /// The deadline profile (Land and procedure type) the case took at submission.
     #[serde(default)]
     pub deadline_profile: Option<String>,
+    /// Requests to agencies and the municipality, in the order they were made.
+    #[serde(default)]
+    pub participations: Vec<ParticipationRequest>,
+    #[serde(default)]
+    pub hearing: Option<Hearing>,
+    #[serde(default)]
+    pub deemed_approval_waived: bool,
 }
 
 impl Case {
@@ -125,6 +180,9 @@ impl Case {
             decision: None,
             notice_document_id: None,
             deadline_profile: None,
+            participations: Vec::new(),
+            hearing: None,
+            deemed_approval_waived: false,
         }
     }
 }
@@ -142,6 +200,9 @@ pub enum Command {
     },
     Approve {
         conditions: Vec<ConditionItem>,
+        /// The conditions the agencies asked for become part of the decision, before the
+        /// caseworker's own.
+        adopt_statement_conditions: bool,
     },
     Refuse {
         reasons: String,
@@ -151,6 +212,20 @@ pub enum Command {
         notice_document_id: Uuid,
     },
     Withdraw,
+    /// The edge picks the parties from the directory and computes each due date from the rule.
+    StartParticipation {
+        requests: Vec<NewRequest>,
+        question: String,
+        shared_document_ids: Vec<Uuid>,
+    },
+    StartHearing {
+        reasons: String,
+        deadline: Date,
+    },
+    RespondToHearing {
+        text: String,
+    },
+    WaiveDeemedApproval,
 }
 
 impl Command {
@@ -164,6 +239,10 @@ impl Command {
             Command::Refuse { .. } => ActionKind::Refuse,
             Command::IssueNotice { .. } => ActionKind::IssueNotice,
             Command::Withdraw => ActionKind::Withdraw,
+            Command::StartParticipation { .. } => ActionKind::StartParticipation,
+            Command::StartHearing { .. } => ActionKind::StartHearing,
+            Command::RespondToHearing { .. } => ActionKind::RespondToHearing,
+            Command::WaiveDeemedApproval => ActionKind::WaiveDeemedApproval,
         }
     }
 }
@@ -203,8 +282,55 @@ pub enum Event {
         rule: String,
         due: Date,
     },
-    /// A deadline of the authority ran out; the caseworker was reminded.
+    /// A deadline of the authority runs out soon (`lead_working_days` before) or ran out
+    /// (`None`); the caseworker was reminded.
     DeadlineReminder {
+        rule: String,
+        due: Date,
+        #[serde(default)]
+        lead_working_days: Option<u32>,
+    },
+    ParticipationStarted {
+        question: String,
+        shared_document_ids: Vec<Uuid>,
+        requests: Vec<ParticipationRequest>,
+    },
+    StatementGiven {
+        request_id: Uuid,
+        statement: Statement,
+        attachment_ids: Vec<Uuid>,
+        on: Date,
+        /// The last open request of the case is answered.
+        completes_round: bool,
+    },
+    ExtensionRequested {
+        request_id: Uuid,
+        until: Date,
+        reason: String,
+    },
+    ExtensionDecided {
+        request_id: Uuid,
+        granted: bool,
+        /// The request's deadline after the decision.
+        due: Date,
+    },
+    /// A party stayed silent: deemed no concerns, or consent deemed given (§36(2) BauGB).
+    StatementDeemed {
+        request_id: Uuid,
+        consequence: Consequence,
+        due: Date,
+        completes_round: bool,
+    },
+    HearingStarted {
+        reasons: String,
+        deadline: Date,
+    },
+    HearingResponded {
+        text: String,
+    },
+    DeemedApprovalWaived,
+    /// The decision period ran out: the permit is deemed granted (§42a VwVfG).
+    DeemedApproved {
         rule: String,
         due: Date,
     },
@@ -225,6 +351,15 @@ impl Event {
             Event::Withdrawn => "withdrawn",
             Event::DeemedWithdrawn { .. } => "deemed_withdrawn",
             Event::DeadlineReminder { .. } => "deadline_reminder",
+            Event::ParticipationStarted { .. } => "participation_started",
+            Event::StatementGiven { .. } => "statement_given",
+            Event::ExtensionRequested { .. } => "extension_requested",
+            Event::ExtensionDecided { .. } => "extension_decided",
+            Event::StatementDeemed { .. } => "statement_deemed",
+            Event::HearingStarted { .. } => "hearing_started",
+            Event::HearingResponded { .. } => "hearing_responded",
+            Event::DeemedApprovalWaived => "deemed_approval_waived",
+            Event::DeemedApproved { .. } => "deemed_approved",
         }
     }
 
@@ -248,9 +383,56 @@ impl Event {
                 "Antrag gilt als zurückgenommen (Frist abgelaufen)",
                 "Application deemed withdrawn (deadline passed)",
             ),
-            Event::DeadlineReminder { .. } => (
+            Event::DeadlineReminder {
+                lead_working_days: None,
+                ..
+            } => (
                 "Frist abgelaufen – Erinnerung an die Sachbearbeitung",
                 "Deadline passed – caseworker reminded",
+            ),
+            Event::DeadlineReminder { .. } => (
+                "Frist läuft bald ab – Erinnerung an die Sachbearbeitung",
+                "Deadline soon – caseworker reminded",
+            ),
+            Event::ParticipationStarted { .. } => (
+                "Behördenbeteiligung eingeleitet",
+                "Participation of agencies started",
+            ),
+            Event::StatementGiven { .. } => ("Stellungnahme eingegangen", "Statement received"),
+            Event::ExtensionRequested { .. } => (
+                "Fristverlängerung beantragt",
+                "Extension of the deadline requested",
+            ),
+            Event::ExtensionDecided { granted: true, .. } => {
+                ("Fristverlängerung gewährt", "Extension granted")
+            }
+            Event::ExtensionDecided { .. } => ("Fristverlängerung abgelehnt", "Extension refused"),
+            Event::StatementDeemed {
+                consequence: Consequence::DeemedConsent,
+                ..
+            } => (
+                "Einvernehmen gilt als erteilt (Frist abgelaufen)",
+                "Consent deemed given (deadline passed)",
+            ),
+            Event::StatementDeemed { .. } => (
+                "Keine Bedenken (Frist ohne Stellungnahme abgelaufen)",
+                "Deemed no concerns (deadline passed without a statement)",
+            ),
+            Event::HearingStarted { .. } => (
+                "Anhörung vor einer Ablehnung eingeleitet",
+                "Hearing before a refusal started",
+            ),
+            Event::HearingResponded { .. } => (
+                "Stellungnahme zur Anhörung eingegangen",
+                "Response to the hearing received",
+            ),
+            Event::DeemedApprovalWaived => (
+                "Verzicht auf die Genehmigungsfiktion",
+                "Deemed approval waived",
+            ),
+            Event::DeemedApproved { .. } => (
+                "Genehmigung gilt als erteilt (Genehmigungsfiktion)",
+                "Permit deemed granted",
             ),
         };
         Text::new(de, en)
@@ -264,6 +446,10 @@ impl Event {
                 | Event::Approved { .. }
                 | Event::Refused { .. }
                 | Event::DeadlineReminder { .. }
+                | Event::StatementGiven { .. }
+                | Event::ExtensionRequested { .. }
+                | Event::ExtensionDecided { .. }
+                | Event::StatementDeemed { .. }
         )
     }
 }
@@ -287,6 +473,18 @@ pub enum CaseError {
     AlreadyAssigned,
     #[error("invalid input: {field}")]
     Invalid { field: &'static str, message: Text },
+    #[error("no such participation request")]
+    NoSuchRequest,
+    #[error("the participation request is closed")]
+    RequestClosed,
+    #[error("participation still running")]
+    ParticipationRunning,
+    #[error("the municipality refused its consent")]
+    ConsentRefused,
+    #[error("a hearing must come before the refusal")]
+    HearingRequired,
+    #[error("the hearing period is still running")]
+    HearingRunning,
 }
 
 impl CaseError {
@@ -297,6 +495,12 @@ impl CaseError {
             CaseError::NotAssignee => "not_assignee",
             CaseError::AlreadyAssigned => "already_assigned",
             CaseError::Invalid { .. } => "invalid_input",
+            CaseError::NoSuchRequest => "no_such_request",
+            CaseError::RequestClosed => "request_closed",
+            CaseError::ParticipationRunning => "participation_running",
+            CaseError::ConsentRefused => "consent_refused",
+            CaseError::HearingRequired => "hearing_required",
+            CaseError::HearingRunning => "hearing_running",
         }
     }
 
@@ -319,6 +523,30 @@ impl CaseError {
                 "You are already processing this case.",
             ),
             CaseError::Invalid { message, .. } => message.clone(),
+            CaseError::NoSuchRequest => Text::new(
+                "Diese Anfrage gibt es nicht.",
+                "This request does not exist.",
+            ),
+            CaseError::RequestClosed => Text::new(
+                "Diese Anfrage ist bereits beantwortet oder der Vorgang ist abgeschlossen.",
+                "This request is already answered, or the case is closed.",
+            ),
+            CaseError::ParticipationRunning => Text::new(
+                "Die Beteiligung läuft noch: Es fehlen Stellungnahmen, deren Frist nicht abgelaufen ist.",
+                "The participation is still running: statements are missing whose deadline has not passed.",
+            ),
+            CaseError::ConsentRefused => Text::new(
+                "Die Gemeinde hat ihr Einvernehmen versagt (§ 36 BauGB); eine Genehmigung ist so nicht möglich.",
+                "The municipality refused its consent (§ 36 BauGB); a permit is not possible this way.",
+            ),
+            CaseError::HearingRequired => Text::new(
+                "Vor einer Ablehnung ist die antragstellende Person anzuhören (§ 28 VwVfG). Leiten Sie zuerst die Anhörung ein.",
+                "The applicant must be heard before a refusal (§ 28 VwVfG). Start the hearing first.",
+            ),
+            CaseError::HearingRunning => Text::new(
+                "Die Frist der Anhörung läuft noch und es liegt keine Äußerung vor.",
+                "The hearing period is still running and there is no response yet.",
+            ),
         }
     }
 }
@@ -328,6 +556,34 @@ pub const MAX_CONDITIONS: usize = 200;
 pub const MAX_TEXT: usize = 5_000;
 /// The longest period the authority may give for a supplement.
 pub const MAX_REQUEST_DAYS: i64 = 366;
+/// The shortest period a hearing gives the applicant to respond.
+pub const MIN_HEARING_DAYS: i64 = 7;
+
+/// A caseworker works only on cases assigned to them; the head of unit may step in.
+pub(crate) fn check_authority_actor(
+    case: &Case,
+    actor: Actor,
+    action: ActionKind,
+) -> Result<(), CaseError> {
+    if !actor.role.is_staff() {
+        return Err(CaseError::RoleMayNot {
+            role: actor.role,
+            action,
+        });
+    }
+    if actor.role == Role::Caseworker && case.assignee_id != Some(actor.user_id) {
+        return Err(CaseError::NotAssignee);
+    }
+    Ok(())
+}
+
+/// A decision waits for every open request of a participation, unless its consequence occurred.
+fn check_participation_done(case: &Case) -> Result<(), CaseError> {
+    if participation::running(case) {
+        return Err(CaseError::ParticipationRunning);
+    }
+    Ok(())
+}
 
 fn invalid(field: &'static str, de: impl Into<String>, en: impl Into<String>) -> CaseError {
     CaseError::Invalid {
@@ -365,13 +621,8 @@ pub fn decide(
             action,
         });
     }
-    // A caseworker works only on cases assigned to them; the head of unit may step in.
-    if action.side() == Side::Authority
-        && action != ActionKind::TakeOver
-        && actor.role == Role::Caseworker
-        && case.assignee_id != Some(actor.user_id)
-    {
-        return Err(CaseError::NotAssignee);
+    if action.side() == Side::Authority && action != ActionKind::TakeOver {
+        check_authority_actor(case, actor, action)?;
     }
     if action.side() == Side::Applicant && actor.user_id != case.applicant_id {
         return Err(CaseError::RoleMayNot {
@@ -436,43 +687,39 @@ pub fn decide(
             }
             Event::DocumentsSupplied { document_ids }
         }
-        Command::Approve { conditions } => {
-            if conditions.len() > MAX_CONDITIONS {
-                return Err(invalid(
-                    "conditions",
-                    format!("Höchstens {MAX_CONDITIONS} Nebenbestimmungen."),
-                    format!("At most {MAX_CONDITIONS} conditions."),
-                ));
+        Command::Approve {
+            conditions,
+            adopt_statement_conditions,
+        } => {
+            check_participation_done(case)?;
+            if participation::consent_refused(case) {
+                return Err(CaseError::ConsentRefused);
             }
-            let mut cleaned = Vec::with_capacity(conditions.len());
-            for condition in conditions {
-                if service.condition_kind(&condition.kind).is_none() {
-                    return Err(invalid(
-                        "conditions",
-                        format!("Unbekannte Art der Nebenbestimmung „{}“.", condition.kind),
-                        format!("Unknown kind of condition '{}'.", condition.kind),
-                    ));
-                }
-                let text = condition.text.trim();
-                if text.is_empty() || text.chars().count() > MAX_TEXT {
-                    return Err(invalid(
-                        "conditions",
-                        format!(
-                            "Jede Nebenbestimmung braucht einen Text (höchstens {MAX_TEXT} Zeichen)."
-                        ),
-                        format!("Every condition needs a text (at most {MAX_TEXT} characters)."),
-                    ));
-                }
-                cleaned.push(ConditionItem {
-                    kind: condition.kind,
-                    text: text.to_string(),
-                });
-            }
+            // the caseworker's own conditions carry no agency as their source
+            let own = conditions
+                .into_iter()
+                .map(|c| ConditionItem { source: None, ..c });
+            let mut all = if adopt_statement_conditions {
+                participation::statement_conditions(case)
+            } else {
+                Vec::new()
+            };
+            all.extend(own);
             Event::Approved {
-                conditions: cleaned,
+                conditions: participation::clean_conditions(service, all)?,
             }
         }
         Command::Refuse { reasons } => {
+            check_participation_done(case)?;
+            if service.process.hearing_before_refusal {
+                match &case.hearing {
+                    None => return Err(CaseError::HearingRequired),
+                    Some(h) if h.response.is_none() && today <= h.deadline => {
+                        return Err(CaseError::HearingRunning);
+                    }
+                    Some(_) => {}
+                }
+            }
             let reasons = reasons.trim().to_string();
             if reasons.is_empty() || reasons.chars().count() > MAX_TEXT * 4 {
                 return Err(invalid(
@@ -493,6 +740,97 @@ pub fn decide(
             Event::NoticeIssued { notice_document_id }
         }
         Command::Withdraw => Event::Withdrawn,
+        Command::StartParticipation {
+            requests,
+            question,
+            shared_document_ids,
+        } => {
+            let question = participation::check_start(
+                case,
+                &requests,
+                &question,
+                &shared_document_ids,
+                today,
+            )?;
+            Event::ParticipationStarted {
+                requests: requests
+                    .into_iter()
+                    .map(|r| ParticipationRequest {
+                        id: r.id,
+                        party_id: r.party_id,
+                        party_kind: r.party_kind,
+                        party_name: r.party_name,
+                        rule: r.rule,
+                        question: question.clone(),
+                        shared_document_ids: shared_document_ids.clone(),
+                        requested_on: today,
+                        due: r.due,
+                        extensions: 0,
+                        pending_extension: None,
+                        answer: None,
+                    })
+                    .collect(),
+                question,
+                shared_document_ids,
+            }
+        }
+        Command::StartHearing { reasons, deadline } => {
+            let reasons = reasons.trim().to_string();
+            if reasons.is_empty() || reasons.chars().count() > MAX_TEXT * 4 {
+                return Err(invalid(
+                    "reasons",
+                    "Bitte nennen Sie die Gründe der beabsichtigten Ablehnung.",
+                    "Please give the reasons for the intended refusal.",
+                ));
+            }
+            let days = (deadline - today).whole_days();
+            if !(MIN_HEARING_DAYS..=MAX_REQUEST_DAYS).contains(&days) {
+                return Err(invalid(
+                    "deadline",
+                    format!(
+                        "Die Frist zur Äußerung muss mindestens {MIN_HEARING_DAYS} Tage und höchstens ein Jahr betragen."
+                    ),
+                    format!(
+                        "The period to respond must be at least {MIN_HEARING_DAYS} days and at most one year."
+                    ),
+                ));
+            }
+            Event::HearingStarted { reasons, deadline }
+        }
+        Command::RespondToHearing { text } => {
+            let Some(hearing) = &case.hearing else {
+                return Err(CaseError::NotInThisState {
+                    action,
+                    state: case.state.clone(),
+                });
+            };
+            if hearing.response.is_some() {
+                return Err(invalid(
+                    "text",
+                    "Sie haben sich zur Anhörung bereits geäußert.",
+                    "You have already responded to the hearing.",
+                ));
+            }
+            let text = text.trim().to_string();
+            if text.is_empty() || text.chars().count() > MAX_TEXT * 4 {
+                return Err(invalid(
+                    "text",
+                    "Bitte schreiben Sie Ihre Äußerung (höchstens 20 000 Zeichen).",
+                    "Please write your response (at most 20,000 characters).",
+                ));
+            }
+            Event::HearingResponded { text }
+        }
+        Command::WaiveDeemedApproval => {
+            if case.deemed_approval_waived {
+                return Err(invalid(
+                    "waiver",
+                    "Sie haben bereits auf die Genehmigungsfiktion verzichtet.",
+                    "You have already waived the deemed approval.",
+                ));
+            }
+            Event::DeemedApprovalWaived
+        }
     };
     let to_state = transition.to.clone().unwrap_or_else(|| case.state.clone());
     Ok(Decided { event, to_state })
@@ -506,7 +844,26 @@ pub fn evolve(mut case: Case, event: &Event, to_state: &str) -> Case {
         | Event::MarkedComplete
         | Event::Withdrawn
         | Event::NoticeRetrieved
-        | Event::DeadlineReminder { .. } => {}
+        | Event::DeadlineReminder { .. }
+        | Event::DeemedApproved { .. } => {}
+        Event::ParticipationStarted { .. }
+        | Event::StatementGiven { .. }
+        | Event::ExtensionRequested { .. }
+        | Event::ExtensionDecided { .. }
+        | Event::StatementDeemed { .. } => participation::apply(&mut case, event),
+        Event::HearingStarted { reasons, deadline } => {
+            case.hearing = Some(Hearing {
+                reasons: reasons.clone(),
+                deadline: *deadline,
+                response: None,
+            })
+        }
+        Event::HearingResponded { text } => {
+            if let Some(h) = case.hearing.as_mut() {
+                h.response = Some(text.clone());
+            }
+        }
+        Event::DeemedApprovalWaived => case.deemed_approval_waived = true,
         Event::DeemedWithdrawn { .. } => case.open_request = None,
         Event::TakenOver { assignee_id } => case.assignee_id = Some(*assignee_id),
         Event::DocumentsRequested { defects, deadline } => {
@@ -556,5 +913,34 @@ pub fn decide_deemed_withdrawal(
             due,
         },
         to_state,
+    })
+}
+
+/// The decision period ran out: the permit is deemed granted, unless the applicant waived it
+/// or the process knows no deemed approval from the case's state.
+pub fn decide_deemed_approval(
+    service: &ServiceDefinition,
+    case: &Case,
+    rule: &str,
+    due: Date,
+) -> Result<Decided, CaseError> {
+    let action = ActionKind::DeemApproval;
+    let not_possible = || CaseError::NotInThisState {
+        action,
+        state: case.state.clone(),
+    };
+    if case.deemed_approval_waived {
+        return Err(not_possible());
+    }
+    let transition = service
+        .process
+        .transition(&case.state, action)
+        .ok_or_else(not_possible)?;
+    Ok(Decided {
+        event: Event::DeemedApproved {
+            rule: rule.to_string(),
+            due,
+        },
+        to_state: transition.to.clone().unwrap_or_else(|| case.state.clone()),
     })
 }

@@ -100,6 +100,8 @@ pub enum Trigger {
     Decided,
     NoticeIssued,
     Withdrawn,
+    /// The applicant waived the deemed approval: waivable rules end.
+    DeemedApprovalWaived,
 }
 
 impl Trigger {
@@ -110,10 +112,30 @@ impl Trigger {
             Event::DocumentsRequested { .. } => Trigger::DocumentsRequested,
             Event::DocumentsSupplied { .. } => Trigger::DocumentsSupplied,
             Event::MarkedComplete => Trigger::DocumentsComplete,
-            Event::Approved { .. } | Event::Refused { .. } => Trigger::Decided,
+            Event::Approved { .. } | Event::Refused { .. } | Event::DeemedApproved { .. } => {
+                Trigger::Decided
+            }
             Event::NoticeIssued { .. } => Trigger::NoticeIssued,
             Event::Withdrawn | Event::DeemedWithdrawn { .. } => Trigger::Withdrawn,
-            Event::TakenOver { .. } | Event::NoticeRetrieved | Event::DeadlineReminder { .. } => {
+            Event::ParticipationStarted { .. } => Trigger::ParticipationStarted,
+            Event::StatementGiven {
+                completes_round: true,
+                ..
+            }
+            | Event::StatementDeemed {
+                completes_round: true,
+                ..
+            } => Trigger::StatementsComplete,
+            Event::HearingStarted { .. } => Trigger::HearingStarted,
+            Event::DeemedApprovalWaived => Trigger::DeemedApprovalWaived,
+            Event::TakenOver { .. }
+            | Event::NoticeRetrieved
+            | Event::DeadlineReminder { .. }
+            | Event::StatementGiven { .. }
+            | Event::StatementDeemed { .. }
+            | Event::ExtensionRequested { .. }
+            | Event::ExtensionDecided { .. }
+            | Event::HearingResponded { .. } => {
                 return None;
             }
         })
@@ -325,8 +347,13 @@ pub fn evaluate<'a>(
         };
         let start = history[start_index];
         let later = &history[start_index + 1..];
-        // what the deadline asked for has happened
-        if later.iter().any(|o| rule.ends.contains(&o.trigger)) {
+        // what the deadline asked for has happened, or the applicant waived its consequence
+        let waived = |o: &Occurrence| rule.waivable && o.trigger == Trigger::DeemedApprovalWaived;
+        if later
+            .iter()
+            .any(|o| rule.ends.contains(&o.trigger) || waived(o))
+            || (rule.waivable && history[..start_index].iter().any(waived))
+        {
             out.push(CaseDeadline {
                 rule,
                 status: Status::Ended,

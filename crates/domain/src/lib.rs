@@ -12,7 +12,9 @@ pub mod deadlines;
 pub mod din91379;
 pub mod file_number;
 pub mod form;
+pub mod participation;
 pub mod policy;
+pub mod scheduling;
 pub mod service;
 pub mod text;
 

@@ -16,15 +16,19 @@ pub enum Role {
     HeadOfUnit,
     /// Administers accounts of an authority; sees no case data.
     Admin,
+    /// Works for an agency (Träger öffentlicher Belange) or a municipality that is asked for
+    /// statements; sees only the requests to it and what was shared with them.
+    Agency,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::Applicant,
         Role::Architect,
         Role::Caseworker,
         Role::HeadOfUnit,
         Role::Admin,
+        Role::Agency,
     ];
 
     pub fn is_applicant_side(self) -> bool {
@@ -42,6 +46,7 @@ impl Role {
             Role::Caseworker => "caseworker",
             Role::HeadOfUnit => "head_of_unit",
             Role::Admin => "admin",
+            Role::Agency => "agency",
         }
     }
 
@@ -56,6 +61,7 @@ impl Role {
             Role::Caseworker => ("Sachbearbeitung", "Caseworker"),
             Role::HeadOfUnit => ("Sachgebietsleitung", "Head of unit"),
             Role::Admin => ("Administration", "Administrator"),
+            Role::Agency => ("Beteiligte Stelle", "Participating agency"),
         };
         crate::Text::new(de, en)
     }
@@ -78,6 +84,8 @@ pub enum Access {
     ApplicantWrite,
     /// Work on a case by the authority (take over, check, decide, issue).
     Process,
+    /// An agency answers a request to it.
+    Respond,
 }
 
 /// What it is asked of; only the facts the rules need.
@@ -100,6 +108,14 @@ pub enum Resource {
     /// Accounts of an authority.
     AuthorityUsers {
         authority_id: Uuid,
+    },
+    /// A participation request to an agency or municipality (and what was shared with it).
+    ParticipationRequest {
+        party_id: Uuid,
+    },
+    /// The list of requests to an agency or municipality.
+    PartyInbox {
+        party_id: Uuid,
     },
 }
 
@@ -157,6 +173,16 @@ pub fn authorize(subject: &Subject, access: Access, resource: Resource) -> Resul
                 Ok(())
             } else {
                 deny("inbox of another authority or not staff")
+            }
+        }
+        Resource::ParticipationRequest { party_id } | Resource::PartyInbox { party_id } => {
+            if subject.role == Role::Agency
+                && matches!(access, Access::Read | Access::Respond)
+                && same_authority(party_id)
+            {
+                Ok(())
+            } else {
+                deny("request to another agency or not an agency user")
             }
         }
         Resource::AuthorityUsers { authority_id } => {
@@ -264,5 +290,52 @@ mod tests {
         );
         let staff_without_authority = subject(Role::Caseworker, None);
         assert!(authorize(&staff_without_authority, Access::Read, case).is_err());
+    }
+
+    #[test]
+    fn agency_users_see_only_requests_to_their_own_agency_and_no_case() {
+        let fire = Uuid::from_u128(20);
+        let monument = Uuid::from_u128(21);
+        let officer = subject(Role::Agency, Some(fire));
+        let ours = Resource::ParticipationRequest { party_id: fire };
+        let theirs = Resource::ParticipationRequest { party_id: monument };
+        assert!(authorize(&officer, Access::Read, ours).is_ok());
+        assert!(authorize(&officer, Access::Respond, ours).is_ok());
+        assert!(authorize(&officer, Access::Process, ours).is_err());
+        assert!(authorize(&officer, Access::Read, theirs).is_err());
+        assert!(
+            authorize(
+                &officer,
+                Access::Read,
+                Resource::PartyInbox { party_id: fire }
+            )
+            .is_ok()
+        );
+        assert!(
+            authorize(
+                &officer,
+                Access::Read,
+                Resource::PartyInbox { party_id: monument }
+            )
+            .is_err()
+        );
+        let case = Resource::Case {
+            applicant_id: Uuid::from_u128(5),
+            authority_id: fire,
+        };
+        for access in [Access::Read, Access::Process, Access::Respond] {
+            assert!(authorize(&officer, access, case).is_err());
+        }
+        assert!(
+            authorize(
+                &officer,
+                Access::Read,
+                Resource::AuthorityInbox { authority_id: fire }
+            )
+            .is_err()
+        );
+        // staff of the asked agency's "authority" id is not an agency user
+        let caseworker = subject(Role::Caseworker, Some(fire));
+        assert!(authorize(&caseworker, Access::Read, ours).is_err());
     }
 }

@@ -220,6 +220,9 @@ pub struct ProcessDefinition {
     /// Statutory deadlines per Land and procedure type.
     #[serde(default)]
     pub deadlines: Option<crate::deadlines::DeadlineRules>,
+    /// A refusal needs a hearing of the applicant first (§28 VwVfG).
+    #[serde(default)]
+    pub hearing_before_refusal: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -284,7 +284,9 @@ fn the_approval_path_with_a_document_request() {
                     conditions: vec![ConditionItem {
                         kind: "2".into(),
                         text: "Stellplätze herstellen".into(),
+                        source: None,
                     }],
+                    adopt_statement_conditions: true,
                 },
             ),
             (
@@ -380,8 +382,10 @@ fn rules_that_are_not_in_the_state_table() {
             Command::Approve {
                 conditions: vec![ConditionItem {
                     kind: "99".into(),
-                    text: "x".into()
-                }]
+                    text: "x".into(),
+                    source: None,
+                }],
+                adopt_statement_conditions: true,
             }
         ),
         Some("invalid_input")
@@ -394,7 +398,8 @@ fn rules_that_are_not_in_the_state_table() {
                 reasons: "   ".into()
             }
         ),
-        Some("invalid_input")
+        // the applicant is heard before any refusal (§ 28 VwVfG)
+        Some("hearing_required")
     );
 }
 
@@ -422,15 +427,28 @@ fn any_command() -> impl Strategy<Value = Command> {
         prop::collection::vec(any::<u128>().prop_map(Uuid::from_u128), 0..3)
             .prop_map(|document_ids| Command::SupplyDocuments { document_ids }),
         prop::collection::vec(
-            ("[0-7]", "[a-z ]{0,8}").prop_map(|(kind, text)| ConditionItem { kind, text }),
+            ("[0-7]", "[a-z ]{0,8}").prop_map(|(kind, text)| ConditionItem {
+                kind,
+                text,
+                source: None
+            }),
             0..3
         )
-        .prop_map(|conditions| Command::Approve { conditions }),
+        .prop_map(|conditions| Command::Approve {
+            conditions,
+            adopt_statement_conditions: true
+        }),
         "[a-z ]{0,10}".prop_map(|reasons| Command::Refuse { reasons }),
         Just(Command::IssueNotice {
             notice_document_id: Uuid::from_u128(42)
         }),
         Just(Command::Withdraw),
+        (0i64..40, "[a-z ]{0,10}").prop_map(|(days, reasons)| Command::StartHearing {
+            reasons,
+            deadline: date!(2026 - 11 - 20) + time::Duration::days(days),
+        }),
+        "[a-z ]{0,10}".prop_map(|text| Command::RespondToHearing { text }),
+        Just(Command::WaiveDeemedApproval),
     ]
 }
 
@@ -617,7 +635,7 @@ mod deadlines {
     }
 
     #[test]
-    fn a_document_request_ends_the_check_and_sets_the_applicants_date() {
+    fn a_document_request_stops_the_check_and_sets_the_applicants_date() {
         let history = [
             at(date!(2026 - 11 - 27), Trigger::Submitted),
             // the authority sets Saturday 12 Dec: the date moves to Monday (§193 BGB)
@@ -632,7 +650,7 @@ mod deadlines {
             &history,
             date!(2026 - 12 - 02),
             &[
-                ("completeness_check", Status::Ended, None),
+                ("completeness_check", Status::Stopped, None),
                 ("supplement", Status::Running, Some("2026-12-14")),
             ],
         );
@@ -641,11 +659,11 @@ mod deadlines {
             &history,
             date!(2026 - 12 - 15),
             &[
-                ("completeness_check", Status::Ended, None),
+                ("completeness_check", Status::Stopped, None),
                 ("supplement", Status::Expired, Some("2026-12-14")),
             ],
         );
-        // the supplement arrives: the check starts anew, the request is met
+        // the supplement arrives: the check starts anew (restart on resumption), the request is met
         let mut supplied = history.to_vec();
         supplied.push(at(date!(2026 - 12 - 10), Trigger::DocumentsSupplied));
         check(

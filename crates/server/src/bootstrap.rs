@@ -79,7 +79,7 @@ pub struct DemoLogin {
     pub role: Role,
 }
 
-pub const DEMO_LOGINS: [DemoLogin; 6] = [
+pub const DEMO_LOGINS: [DemoLogin; 9] = [
     DemoLogin {
         email: "antragsteller@demo.amtsweg.de",
         role: Role::Applicant,
@@ -104,6 +104,37 @@ pub const DEMO_LOGINS: [DemoLogin; 6] = [
         email: "admin@demo.amtsweg.de",
         role: Role::Admin,
     },
+    DemoLogin {
+        email: "brandschutz@demo.amtsweg.de",
+        role: Role::Agency,
+    },
+    DemoLogin {
+        email: "denkmalschutz@demo.amtsweg.de",
+        role: Role::Agency,
+    },
+    DemoLogin {
+        email: "gemeinde@demo.amtsweg.de",
+        role: Role::Agency,
+    },
+];
+
+/// The agencies of the demo: (name, address, topic); the municipality comes on top.
+const DEMO_AGENCIES: [(&str, &str, &str); 3] = [
+    (
+        "Kreisbrandmeister Musterkreis – Vorbeugender Brandschutz",
+        "Feuerwehrstraße 2\n70173 Musterstadt",
+        "fire_protection",
+    ),
+    (
+        "Untere Denkmalschutzbehörde Musterkreis",
+        "Am Schlossplatz 1\n70173 Musterstadt",
+        "monument_protection",
+    ),
+    (
+        "Umweltamt Musterkreis – Wasserbehörde",
+        "Seestraße 9\n70173 Musterstadt",
+        "environment_water",
+    ),
 ];
 
 /// Seeds a building authority, a municipality and one account per role, once.
@@ -140,6 +171,28 @@ pub async fn seed_demo(app: &App) -> Result<(), String> {
         .insert_authority(&municipality)
         .await
         .map_err(|e| e.to_string())?;
+    app.add_to_directory(authority.id, municipality.id, "municipal_consent")
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut agencies = Vec::new();
+    for (name, address, topic) in DEMO_AGENCIES {
+        let agency = Authority {
+            id: App::new_id(),
+            name: name.into(),
+            address: address.into(),
+            kind: AuthorityKind::Agency,
+            state_code: "BW".into(),
+            created_at: app.now_text(),
+        };
+        app.store
+            .insert_authority(&agency)
+            .await
+            .map_err(|e| e.to_string())?;
+        app.add_to_directory(authority.id, agency.id, topic)
+            .await
+            .map_err(|e| e.to_string())?;
+        agencies.push(agency.id);
+    }
     let names = [
         "Zoë Dvořák",
         "Łucja Nguyễn",
@@ -147,14 +200,24 @@ pub async fn seed_demo(app: &App) -> Result<(), String> {
         "Ayşe Öztürk",
         "Erika Mustermann",
         "Max Admin",
+        "Björn Brandt",
+        "Dorothea Denk",
+        "Gisela Gemeinde",
     ];
+    // the agency logins in the order of DEMO_LOGINS: fire protection, monument protection, municipality
+    let parties = [agencies[0], agencies[1], municipality.id];
+    let mut agency_logins = parties.iter();
     for (login, name) in DEMO_LOGINS.iter().zip(names) {
         let account = NewAccount {
             email: login.email.into(),
             password: DEMO_PASSWORD.into(),
             display_name: name.into(),
             role: login.role,
-            authority_id: (!login.role.is_applicant_side()).then_some(authority.id),
+            authority_id: match login.role {
+                r if r.is_applicant_side() => None,
+                Role::Agency => agency_logins.next().copied(),
+                _ => Some(authority.id),
+            },
         };
         app.create_account(account, "demo")
             .await

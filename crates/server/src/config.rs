@@ -28,6 +28,9 @@ pub struct Config {
     pub test_clock: bool,
     /// How often the scheduler looks for deadlines that ran out, in seconds.
     pub scheduler_interval_secs: u64,
+    /// How many working days before a deadline of the authority the caseworker is reminded
+    /// (one reminder per lead time; the closest one that applies is sent).
+    pub reminder_lead_days: Vec<u32>,
 }
 
 impl Default for Config {
@@ -42,6 +45,7 @@ impl Default for Config {
             public_url: "http://127.0.0.1:8080".into(),
             test_clock: false,
             scheduler_interval_secs: 60,
+            reminder_lead_days: vec![5, 1],
         }
     }
 }
@@ -100,6 +104,12 @@ impl Config {
             return Err(ConfigError::Invalid {
                 field: "scheduler_interval_secs",
                 message: "must be between 1 and 86400".into(),
+            });
+        }
+        if self.reminder_lead_days.len() > 5 || self.reminder_lead_days.iter().any(|d| *d > 60) {
+            return Err(ConfigError::Invalid {
+                field: "reminder_lead_days",
+                message: "at most five lead times of at most 60 working days each".into(),
             });
         }
         if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {

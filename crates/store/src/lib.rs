@@ -44,6 +44,9 @@ pub trait Store: Send + Sync + 'static {
     async fn user(&self, id: Uuid) -> Result<Option<User>>;
     async fn user_by_email(&self, email: &str) -> Result<Option<User>>;
     async fn users_of_authority(&self, authority_id: Uuid) -> Result<Vec<User>>;
+    /// Adds an agency or municipality to an authority's directory (or changes its topic).
+    async fn put_directory_entry(&self, entry: &DirectoryEntry) -> Result<()>;
+    async fn directory(&self, authority_id: Uuid) -> Result<Vec<DirectoryParty>>;
 
     /// Records a version of a service definition; a version once recorded must not change.
     async fn register_service_version(&self, version: &ServiceVersion, at: &str) -> Result<()>;
@@ -83,10 +86,21 @@ pub trait Store: Send + Sync + 'static {
     async fn cases_of_applicant(&self, applicant_id: Uuid) -> Result<Vec<CaseSummary>>;
     async fn inbox(&self, query: &InboxQuery) -> Result<Vec<CaseSummary>>;
     async fn events(&self, case_id: Uuid) -> Result<Vec<EventRecord>>;
-    /// Cases whose nearest deadline is on or before `by` (`YYYY-MM-DD`), oldest first.
+    /// Cases the scheduler should look at on or before `by` (`YYYY-MM-DD`), oldest first.
     async fn cases_due(&self, by: &str, limit: u32) -> Result<Vec<Uuid>>;
+    /// Sets when the scheduler should next look at a case, if its version is still `expected_version`
+    /// (the scheduler found nothing to do yet).
+    async fn reschedule(
+        &self,
+        case_id: Uuid,
+        expected_version: i64,
+        next_job_on: Option<&str>,
+    ) -> Result<()>;
     /// Stores a change of a case if its version is still `expected_version`.
     async fn commit_change(&self, change: CaseChange) -> Result<()>;
+    /// The requests to an agency or municipality: open ones first, the nearest due first.
+    async fn party_requests(&self, party_id: Uuid, limit: u32) -> Result<Vec<PartyRequestSummary>>;
+    async fn participation_request(&self, id: Uuid) -> Result<Option<ParticipationRow>>;
 
     // mailbox
     async fn messages(&self, recipient_id: Uuid) -> Result<Vec<Message>>;

@@ -24,6 +24,8 @@ pub enum AuthorityKind {
     BuildingAuthority,
     /// Gemeinde: gives its consent (§36 BauGB).
     Municipality,
+    /// Träger öffentlicher Belange / Fachstelle: gives statements when asked.
+    Agency,
 }
 
 impl AuthorityKind {
@@ -31,7 +33,14 @@ impl AuthorityKind {
         match self {
             AuthorityKind::BuildingAuthority => "building_authority",
             AuthorityKind::Municipality => "municipality",
+            AuthorityKind::Agency => "agency",
         }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        [Self::BuildingAuthority, Self::Municipality, Self::Agency]
+            .into_iter()
+            .find(|k| k.code() == code)
     }
 }
 
@@ -95,6 +104,10 @@ pub enum DocumentOrigin {
     Supplement,
     /// The notice, made by the authority.
     Notice,
+    /// Uploaded by an agency for its statement, not yet handed in.
+    PendingStatement,
+    /// An attachment of an agency's statement.
+    Statement,
 }
 
 impl DocumentOrigin {
@@ -104,6 +117,8 @@ impl DocumentOrigin {
             DocumentOrigin::PendingSupplement => "pending_supplement",
             DocumentOrigin::Supplement => "supplement",
             DocumentOrigin::Notice => "notice",
+            DocumentOrigin::PendingStatement => "pending_statement",
+            DocumentOrigin::Statement => "statement",
         }
     }
 
@@ -113,6 +128,8 @@ impl DocumentOrigin {
             Self::PendingSupplement,
             Self::Supplement,
             Self::Notice,
+            Self::PendingStatement,
+            Self::Statement,
         ]
         .into_iter()
         .find(|o| o.code() == code)
@@ -219,6 +236,8 @@ pub struct Submission {
     pub case: Case,
     /// The nearest deadline at submission (`YYYY-MM-DD`).
     pub next_deadline: Option<String>,
+    /// When the scheduler should next look at the case (`YYYY-MM-DD`).
+    pub next_job_on: Option<String>,
     pub form_json: String,
     pub at: String,
     /// Filled in with the file number by the store: `{file_number}` is replaced.
@@ -250,6 +269,7 @@ pub struct CaseChange {
     pub expected_version: i64,
     pub case: Case,
     pub next_deadline: Option<String>,
+    pub next_job_on: Option<String>,
     pub event: Event,
     pub actor_id: Uuid,
     pub at: String,
@@ -258,6 +278,50 @@ pub struct CaseChange {
     pub new_documents: Vec<Document>,
     /// Pending supplement documents that become part of the case file.
     pub promote_documents: Vec<Uuid>,
+    /// Pending statement attachments that become part of the case file.
+    pub promote_attachments: Vec<Uuid>,
+    /// Participation requests made or changed by the change (inserted or updated).
+    pub participation: Vec<ParticipationRow>,
+}
+
+/// An agency or municipality in an authority's directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DirectoryEntry {
+    pub authority_id: Uuid,
+    pub party_id: Uuid,
+    /// What the party is asked about, e.g. `fire_protection` (see `participation::TOPICS`).
+    pub topic: String,
+}
+
+/// A directory entry with the party's record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DirectoryParty {
+    pub party: Authority,
+    pub topic: String,
+}
+
+/// Where a participation request is, so that its party finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParticipationRow {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub party_id: Uuid,
+    pub open: bool,
+    pub due: String,
+    pub requested_at: String,
+}
+
+/// A request in a party's inbox: only what the party may see of the case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PartyRequestSummary {
+    pub request_id: Uuid,
+    pub case_id: Uuid,
+    pub file_number: String,
+    pub service_id: String,
+    pub site_address: String,
+    pub open: bool,
+    pub due: String,
+    pub requested_at: String,
 }
 
 /// The source texts of one version of a service definition.

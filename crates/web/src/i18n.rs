@@ -122,7 +122,6 @@ strings! {
     upload_heading: "Datei hochladen", "Upload a file";
     document_type: "Art der Unterlage", "Kind of document";
     file: "Datei", "File";
-    upload_button: "Hochladen", "Upload";
     no_file_chosen: "Bitte wählen Sie eine Datei aus.", "Please choose a file.";
     upload_broken: "Die Übertragung ist unvollständig. Bitte versuchen Sie es erneut.", "The upload is incomplete. Please try again.";
     form_unreadable: "Das Formular konnte nicht gelesen werden. Bitte laden Sie die Seite neu.", "The form could not be read. Please reload the page.";
@@ -177,6 +176,8 @@ strings! {
     origin_pending: "Nachreichung (nicht eingereicht)", "Supplement (not handed in)";
     origin_supplement: "Nachreichung", "Supplement";
     origin_notice: "Bescheid", "Notice";
+    origin_statement: "Anlage einer Stellungnahme", "Attachment of a statement";
+    origin_pending_statement: "Anlage (noch nicht abgegeben)", "Attachment (not yet handed in)";
     timeline_heading: "Verlauf", "History";
     deadlines_heading: "Fristen", "Deadlines";
     filter_due: "Frist in den nächsten … Tagen", "Deadline within … days";
@@ -266,6 +267,85 @@ strings! {
     done_refuse: "Die Ablehnung ist entschieden. Jetzt können Sie den Bescheid erteilen.", "The refusal is decided. You can now issue the notice.";
     done_issue_notice: "Der Bescheid ist erteilt und liegt im Postfach der Antragstellerin bzw. des Antragstellers.", "The notice is issued and in the applicant's mailbox.";
     done_withdraw: "Ihr Antrag ist zurückgezogen.", "Your application is withdrawn.";
+    done_start_participation: "Die Stellen sind beteiligt; sie finden die Anfrage in ihrem Posteingang.", "The agencies are asked; they find the request in their inbox.";
+    done_start_hearing: "Die Anhörung ist eingeleitet; die antragstellende Person ist benachrichtigt.", "The hearing is started; the applicant is notified.";
+    done_respond_to_hearing: "Ihre Äußerung zur Anhörung ist eingegangen.", "Your response to the hearing has been received.";
+    done_waive_deemed_approval: "Sie haben auf die Genehmigungsfiktion verzichtet.", "You have waived the deemed approval.";
+    done_extension_granted: "Die Frist ist verlängert.", "The deadline is extended.";
+    done_extension_refused: "Die Fristverlängerung ist abgelehnt.", "The extension is refused.";
+    done_statement: "Ihre Stellungnahme ist abgegeben.", "Your statement has been handed in.";
+    done_extension_requested: "Ihr Antrag auf Fristverlängerung ist gestellt.", "Your request for an extension has been made.";
+
+    // participation (caseworker)
+    participation_heading: "Beteiligung", "Participation";
+    col_party_name: "Stelle", "Agency";
+    col_requested: "Angefragt am", "Requested on";
+    col_answer: "Antwort", "Answer";
+    participation_open: "offen", "open";
+    participation_answered: "beantwortet", "answered";
+    participation_deemed: "Fiktion", "deemed";
+    extension_pending: "Verlängerung beantragt bis", "Extension requested until";
+    extension_grant: "Verlängerung gewähren", "Grant extension";
+    extension_refuse: "Verlängerung ablehnen", "Refuse extension";
+    start_participation_heading: "Behörden beteiligen", "Ask agencies";
+    parties_legend: "Zu beteiligende Stellen", "Agencies to ask";
+    parties_hint: "Die Frist jeder Stelle ergibt sich aus dem Landesrecht; Schweigen hat die dort bestimmte Folge.", "Each agency's deadline follows from the Land's law; silence has the consequence set there.";
+    question_label: "Frage an die Stellen", "Question to the agencies";
+    question_default: "Wir bitten um Ihre Stellungnahme zu dem Vorhaben auf Grundlage der freigegebenen Unterlagen.", "Please give your statement on the project, based on the shared documents.";
+    shared_legend: "Freigegebene Unterlagen", "Shared documents";
+    shared_hint: "Nur die ausgewählten Unterlagen sehen die Stellen (Erforderlichkeit, Art. 5 DSGVO).", "The agencies see only the documents chosen (need to know, Art. 5 GDPR).";
+    no_parties: "Im Verzeichnis Ihrer Behörde ist keine Stelle eingetragen.", "No agency is in your authority's directory.";
+    adopt_conditions: "Nebenbestimmungen aus den Stellungnahmen übernehmen", "Adopt the conditions from the statements";
+    statement_conditions_heading: "Nebenbestimmungen aus den Stellungnahmen", "Conditions from the statements";
+    hearing_heading: "Anhörung", "Hearing";
+    hearing_start_heading: "Anhörung vor einer Ablehnung", "Hearing before a refusal";
+    hearing_reasons: "Gründe der beabsichtigten Ablehnung", "Reasons for the intended refusal";
+    hearing_deadline: "Frist zur Äußerung", "Period to respond";
+    hearing_deadline_hint: "Mindestens sieben Tage.", "At least seven days.";
+    hearing_response: "Äußerung der antragstellenden Person", "Response of the applicant";
+    hearing_no_response: "Noch keine Äußerung.", "No response yet.";
+
+    // hearing and deemed approval (applicant)
+    hearing_intro: "Die Behörde beabsichtigt, Ihren Antrag abzulehnen. Bevor sie entscheidet, können Sie sich äußern (§ 28 VwVfG).", "The authority intends to refuse your application. Before it decides, you may respond (§ 28 VwVfG).";
+    hearing_until: "Äußerung möglich bis", "You may respond until";
+    hearing_text_label: "Ihre Äußerung", "Your response";
+    waiver_heading: "Genehmigungsfiktion", "Deemed approval";
+    waiver_text: "Wird über Ihren Antrag nicht rechtzeitig entschieden, gilt die Genehmigung als erteilt (§ 42a VwVfG). Sie können darauf verzichten, wenn Sie lieber einen ausdrücklichen Bescheid abwarten wollen. Der Verzicht lässt sich nicht zurücknehmen.", "If your application is not decided in time, the permit is deemed granted (§ 42a VwVfG). You may waive this if you prefer to wait for an express notice. The waiver cannot be taken back.";
+    waiver_done: "Sie haben auf die Genehmigungsfiktion verzichtet.", "You have waived the deemed approval.";
+
+    // agency side
+    nav_participation: "Beteiligungen", "Participation requests";
+    party_inbox_title: "Beteiligungen", "Participation requests";
+    party_inbox_intro: "Anfragen der Bauaufsicht an Ihre Stelle. Sie sehen nur, was Ihnen freigegeben wurde.", "Requests of the building authority to your agency. You see only what was shared with you.";
+    no_requests: "Keine Anfragen.", "No requests.";
+    request_title: "Anfrage", "Request";
+    requesting_authority: "Anfragende Behörde", "Requesting authority";
+    project: "Vorhaben", "Project";
+    question: "Frage", "Question";
+    due_on: "Frist", "Deadline";
+    silence_means: "Folge bei Schweigen", "If you do not answer";
+    legal_source: "Rechtsgrundlage", "Legal basis";
+    shared_documents: "Freigegebene Unterlagen", "Shared documents";
+    attachments_heading: "Anlagen Ihrer Stellungnahme", "Attachments of your statement";
+    attachment_upload: "Anlage hochladen (PDF, PNG, JPEG)", "Upload an attachment (PDF, PNG, JPEG)";
+    upload_button: "Hochladen", "Upload";
+    statement_heading: "Stellungnahme abgeben", "Give a statement";
+    verdict_legend: "Ihre Antwort", "Your answer";
+    verdict_no_concerns: "Keine Bedenken", "No concerns";
+    verdict_conditions: "Keine Bedenken unter Nebenbestimmungen", "No concerns subject to conditions";
+    verdict_objection: "Einwände", "Objection";
+    verdict_consent_given: "Einvernehmen erteilen (§ 36 BauGB)", "Give consent (§ 36 BauGB)";
+    verdict_consent_refused: "Einvernehmen versagen", "Refuse consent";
+    remarks_label: "Begründung oder Hinweise", "Reasons or remarks";
+    remarks_hint: "Bei Einwänden und Versagung Pflicht.", "Required for an objection or a refusal.";
+    statement_button: "Stellungnahme abgeben", "Hand in the statement";
+    your_answer: "Ihre Antwort", "Your answer";
+    extension_heading: "Fristverlängerung beantragen", "Ask for an extension";
+    extension_until: "Verlängern bis", "Extend until";
+    extension_latest: "Spätestens", "At the latest";
+    extension_reason: "Begründung", "Reason";
+    extension_button: "Verlängerung beantragen", "Ask for the extension";
+    to_party_inbox: "Zurück zu den Beteiligungen", "Back to the participation requests";
 
     // errors
     not_found_title: "Seite nicht gefunden", "Page not found";
@@ -356,6 +436,14 @@ pub fn done(lang: Lang, what: &str) -> Option<&'static str> {
         "refuse" => s.done_refuse,
         "issue_notice" => s.done_issue_notice,
         "withdraw" => s.done_withdraw,
+        "start_participation" => s.done_start_participation,
+        "start_hearing" => s.done_start_hearing,
+        "respond_to_hearing" => s.done_respond_to_hearing,
+        "waive_deemed_approval" => s.done_waive_deemed_approval,
+        "extension_granted" => s.done_extension_granted,
+        "extension_refused" => s.done_extension_refused,
+        "statement" => s.done_statement,
+        "extension_requested" => s.done_extension_requested,
         "upload" => s.uploaded_done,
         "deleted" => s.deleted_done,
         "saved" => s.draft_saved,

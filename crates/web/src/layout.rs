@@ -68,6 +68,21 @@ impl Ctx {
                     label: t.nav_applications.to_string(),
                     current: current(&self.path, "/applications", &["/drafts", "/cases"]),
                 });
+            } else if p.user.role.is_staff() {
+                nav.push(NavItem {
+                    href: "/work/inbox",
+                    label: t.nav_inbox.to_string(),
+                    current: current(&self.path, "/work/inbox", &["/work/"]),
+                });
+            } else if p.user.role == amtsweg_domain::policy::Role::Agency {
+                nav.push(NavItem {
+                    href: "/participation",
+                    label: t.nav_participation.to_string(),
+                    current: current(&self.path, "/participation", &["/participation/"]),
+                });
+            }
+            // reminders, requests and notices reach everyone but the administrator by mail
+            if p.user.role != amtsweg_domain::policy::Role::Admin {
                 let unread = match self.app().mailbox(p).await {
                     Ok(messages) => messages.iter().filter(|m| m.read_at.is_none()).count(),
                     Err(e) => {
@@ -88,12 +103,6 @@ impl Ctx {
                     href: "/mailbox",
                     label,
                     current: current(&self.path, "/mailbox", &["/mailbox/"]),
-                });
-            } else if p.user.role.is_staff() {
-                nav.push(NavItem {
-                    href: "/work/inbox",
-                    label: t.nav_inbox.to_string(),
-                    current: current(&self.path, "/work/inbox", &["/work/"]),
                 });
             }
         }

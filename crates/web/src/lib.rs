@@ -24,7 +24,7 @@ use axum::middleware;
 use axum::routing::{get, post};
 use tokio::sync::OnceCell;
 
-use pages::{cases, drafts, public, staff, uploads};
+use pages::{agency, cases, drafts, public, staff, uploads};
 
 /// The state of the pages: the application, and what they keep of it.
 pub struct Web {
@@ -117,6 +117,22 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/work/inbox", get(staff::inbox))
         .route("/work/cases/{id}", get(staff::case))
         .route("/work/cases/{id}/actions/{action}", post(staff::act))
+        .route(
+            "/work/cases/{id}/participation/{request}/extension",
+            post(staff::decide_extension),
+        )
+        .route("/participation", get(agency::inbox))
+        .route("/participation/{id}", get(agency::request))
+        .route("/participation/{id}/statement", post(agency::statement))
+        .route("/participation/{id}/extension", post(agency::extension))
+        .route(
+            "/participation/{id}/attachments",
+            post(agency::attachment).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route(
+            "/participation/{id}/documents/{document}",
+            get(agency::document),
+        )
         .route("/assets/{*path}", get(assets::serve))
         .fallback(errors::not_found)
         .layer(middleware::from_fn_with_state(

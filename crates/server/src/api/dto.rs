@@ -84,7 +84,7 @@ pub struct DocumentOut {
     pub size_bytes: i64,
     pub sha256: String,
     pub uploaded_at: String,
-    /// `application`, `pending_supplement`, `supplement` or `notice`.
+    /// `application`, `pending_supplement`, `supplement`, `notice`, `pending_statement` or `statement`.
     pub origin: String,
 }
 
@@ -178,6 +178,9 @@ pub struct ConditionOut {
     /// Code of the XBau code list `nebenbestimmungart` (e.g. `2` = Auflage).
     pub kind: String,
     pub text: String,
+    /// The agency whose statement asked for the condition (ignored on input).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -222,6 +225,19 @@ pub struct CaseOut {
     pub actions: Vec<String>,
     /// The statutory deadlines of the case, today.
     pub deadlines: Vec<DeadlineOut>,
+    /// Staff only: the requests to agencies and the municipality.
+    pub participations: Vec<super::participation::ParticipationOut>,
+    pub hearing: Option<HearingOut>,
+    /// The applicant waived the deemed approval.
+    pub deemed_approval_waived: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HearingOut {
+    pub reasons: String,
+    /// `YYYY-MM-DD`: the applicant may respond until then.
+    pub deadline: String,
+    pub response: Option<String>,
 }
 
 pub fn decision_out(d: &Decision) -> DecisionOut {
@@ -233,6 +249,7 @@ pub fn decision_out(d: &Decision) -> DecisionOut {
                 .map(|c| ConditionOut {
                     kind: c.kind.clone(),
                     text: c.text.clone(),
+                    source: c.source.clone(),
                 })
                 .collect(),
             reasons: None,
@@ -347,12 +364,37 @@ pub enum ActionRequest {
     Approve {
         #[serde(default)]
         conditions: Vec<ConditionOut>,
+        /// The conditions of the agencies' statements join the decision (default true).
+        #[serde(default = "yes")]
+        adopt_statement_conditions: bool,
     },
     Refuse {
         reasons: String,
     },
     IssueNotice,
     Withdraw,
+    /// Ask agencies and the municipality (ids from `GET /api/v1/directory`).
+    StartParticipation {
+        parties: Vec<Uuid>,
+        question: String,
+        /// Documents of the case shared with them (only these).
+        #[serde(default)]
+        documents: Vec<Uuid>,
+    },
+    /// Hear the applicant before a refusal (§ 28 VwVfG).
+    StartHearing {
+        reasons: String,
+        /// `YYYY-MM-DD`, at least 7 days ahead.
+        deadline: String,
+    },
+    RespondToHearing {
+        text: String,
+    },
+    WaiveDeemedApproval,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl From<ActionRequest> for crate::app::CaseAction {
@@ -365,18 +407,37 @@ impl From<ActionRequest> for crate::app::CaseAction {
                 C::RequestDocuments { defects, deadline }
             }
             ActionRequest::SupplyDocuments => C::SupplyDocuments,
-            ActionRequest::Approve { conditions } => C::Approve {
+            ActionRequest::Approve {
+                conditions,
+                adopt_statement_conditions,
+            } => C::Approve {
                 conditions: conditions
                     .into_iter()
                     .map(|c| ConditionItem {
                         kind: c.kind,
                         text: c.text,
+                        source: None,
                     })
                     .collect(),
+                adopt_statement_conditions,
             },
             ActionRequest::Refuse { reasons } => C::Refuse { reasons },
             ActionRequest::IssueNotice => C::IssueNotice,
             ActionRequest::Withdraw => C::Withdraw,
+            ActionRequest::StartParticipation {
+                parties,
+                question,
+                documents,
+            } => C::StartParticipation {
+                parties,
+                question,
+                document_ids: documents,
+            },
+            ActionRequest::StartHearing { reasons, deadline } => {
+                C::StartHearing { reasons, deadline }
+            }
+            ActionRequest::RespondToHearing { text } => C::RespondToHearing { text },
+            ActionRequest::WaiveDeemedApproval => C::WaiveDeemedApproval,
         }
     }
 }

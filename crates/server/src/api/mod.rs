@@ -3,6 +3,7 @@
 
 mod auth;
 mod dto;
+mod participation;
 mod problem;
 
 use std::sync::Arc;
@@ -73,6 +74,14 @@ pub fn router(app: Arc<App>) -> Router {
         .routes(routes!(download_document))
         .routes(routes!(list_messages))
         .routes(routes!(read_message))
+        .routes(routes!(participation::list_directory))
+        .routes(routes!(participation::decide_extension))
+        .routes(routes!(participation::party_inbox))
+        .routes(routes!(participation::party_request))
+        .routes(routes!(participation::give_statement))
+        .routes(routes!(participation::request_extension))
+        .routes(routes!(participation::upload_attachment))
+        .routes(routes!(participation::shared_document))
         .routes(routes!(move_test_clock))
         .with_state(app)
         .split_for_parts();
@@ -428,8 +437,39 @@ async fn get_case(
         notice_document_id: r.case.notice_document_id,
         fields: view.form.clone(),
         documents: view.documents.iter().map(DocumentOut::from).collect(),
-        events: view.events.iter().map(EventOut::from).collect(),
+        events: view
+            .events
+            .iter()
+            .map(|e| {
+                let mut out = EventOut::from(e);
+                // the applicant learns that agencies were asked, not whom and what
+                if who.user.role.is_applicant_side()
+                    && matches!(
+                        e.event,
+                        amtsweg_domain::case::Event::ParticipationStarted { .. }
+                    )
+                {
+                    out.data = serde_json::json!({ "type": "participation_started" });
+                }
+                out
+            })
+            .collect(),
         deadlines: view.deadlines.iter().map(DeadlineOut::from).collect(),
+        participations: if who.user.role.is_staff() {
+            r.case
+                .participations
+                .iter()
+                .map(participation::ParticipationOut::from)
+                .collect()
+        } else {
+            vec![]
+        },
+        hearing: r.case.hearing.as_ref().map(|h| HearingOut {
+            reasons: h.reasons.clone(),
+            deadline: h.deadline.to_string(),
+            response: h.response.clone(),
+        }),
+        deemed_approval_waived: r.case.deemed_approval_waived,
         actions: view
             .actions
             .iter()
@@ -439,7 +479,8 @@ async fn get_case(
 }
 
 /// Take an action on a case: `take_over`, `confirm_complete`, `request_documents`,
-/// `approve`, `refuse`, `issue_notice` (staff); `supply_documents`, `withdraw` (applicant).
+/// `start_participation`, `start_hearing`, `approve`, `refuse`, `issue_notice` (staff);
+/// `supply_documents`, `respond_to_hearing`, `waive_deemed_approval`, `withdraw` (applicant).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/actions", tag = "cases", security(("bearer" = [])), params(("id" = uuid::Uuid, Path)), request_body = ActionRequest,
     responses((status = 200, body = CaseStateOut), (status = 409, body = Problem), (status = 422, body = Problem), (status = 404, body = Problem)))]
 async fn act_on_case(
@@ -586,6 +627,8 @@ struct ClockMoved {
     now: String,
     cases_checked: usize,
     deemed_withdrawals: usize,
+    deemed_approvals: usize,
+    deemed_statements: usize,
     reminders: usize,
 }
 
@@ -630,6 +673,8 @@ async fn move_test_clock(
         now: app.now_text(),
         cases_checked: report.cases_checked,
         deemed_withdrawals: report.deemed_withdrawals,
+        deemed_approvals: report.deemed_approvals,
+        deemed_statements: report.deemed_statements,
         reminders: report.reminders,
     }))
 }

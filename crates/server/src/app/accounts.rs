@@ -3,7 +3,7 @@
 use amtsweg_domain::Text;
 use amtsweg_domain::form::FieldError;
 use amtsweg_domain::policy::Role;
-use amtsweg_store::{Session, SessionKind, User};
+use amtsweg_store::{AuthorityKind, Session, SessionKind, User};
 use time::Duration;
 use time::format_description::well_known::Rfc3339;
 use unicode_normalization::UnicodeNormalization;
@@ -94,6 +94,26 @@ impl App {
                 code: code.into(),
                 message: Text::new(de, en),
             });
+        }
+        if let Some(authority_id) = account.authority_id {
+            let kind = self
+                .store
+                .authority(authority_id)
+                .await?
+                .map(|a| a.kind)
+                .ok_or(AppError::NotFound)?;
+            let fits = match account.role {
+                Role::Agency => kind != AuthorityKind::BuildingAuthority,
+                _ => kind == AuthorityKind::BuildingAuthority,
+            };
+            if !fits {
+                errors.push(field_error(
+                    "authority",
+                    "wrong_authority_kind",
+                    "Beteiligte Stellen gehören zu einer Fachstelle oder Gemeinde, Beschäftigte der Bauaufsicht zu einer Bauaufsichtsbehörde.",
+                    "Agency users belong to an agency or municipality, building authority staff to a building authority.",
+                ));
+            }
         }
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));

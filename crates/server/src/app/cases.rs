@@ -1,12 +1,12 @@
 //! Cases: views for applicant and staff, the inbox, and every action on a case.
 
 use amtsweg_domain::Text;
-use amtsweg_domain::case::{self, Actor, Command, ConditionItem, Event};
+use amtsweg_domain::case::{self, ActionKind, Actor, Command, ConditionItem, Event};
 use amtsweg_domain::policy::{Access, Resource};
 use amtsweg_domain::service::{ServiceDefinition, Transition};
 use amtsweg_store::{
     Authority, CaseChange, CaseRecord, CaseSummary, Document, DocumentOrigin, EventRecord,
-    InboxQuery, Message, NewMessage,
+    InboxQuery, Message, NewMessage, ParticipationRow,
 };
 use time::Date;
 use uuid::Uuid;
@@ -26,12 +26,38 @@ pub enum CaseAction {
     SupplyDocuments,
     Approve {
         conditions: Vec<ConditionItem>,
+        /// The conditions from the agencies' statements join the decision (default: yes).
+        adopt_statement_conditions: bool,
     },
     Refuse {
         reasons: String,
     },
     IssueNotice,
     Withdraw,
+    /// Asks agencies and the municipality from the authority's directory.
+    StartParticipation {
+        parties: Vec<Uuid>,
+        question: String,
+        /// Only these documents of the case are shared.
+        document_ids: Vec<Uuid>,
+    },
+    StartHearing {
+        reasons: String,
+        deadline: String,
+    },
+    RespondToHearing {
+        text: String,
+    },
+    WaiveDeemedApproval,
+}
+
+/// What goes into the transaction of a case event besides the case and the event.
+#[derive(Debug, Default)]
+pub(crate) struct Extras {
+    pub messages: Vec<NewMessage>,
+    pub new_documents: Vec<Document>,
+    pub promote_documents: Vec<Uuid>,
+    pub promote_attachments: Vec<Uuid>,
 }
 
 pub struct CaseView<'a> {
@@ -59,7 +85,7 @@ pub struct InboxFilter {
 
 pub const INBOX_PAGE_SIZE: u32 = 50;
 
-fn parse_date(text: &str) -> Result<Date, AppError> {
+pub(crate) fn parse_date(text: &str) -> Result<Date, AppError> {
     Date::parse(
         text.trim(),
         time::macros::format_description!("[year]-[month]-[day]"),
@@ -143,8 +169,44 @@ impl App {
             .into_iter()
             .filter(|e| !applicant_view || e.event.visible_to_applicant())
             .collect();
-        let documents = self.store.documents_of_case(case_id).await?;
-        let actions = service.process.actions_for(&record.state, who.user.role);
+        // statements and their attachments are the authority's; attachments not yet handed
+        // in are the agency's own
+        let documents = self
+            .store
+            .documents_of_case(case_id)
+            .await?
+            .into_iter()
+            .filter(|d| match d.origin {
+                DocumentOrigin::PendingStatement => false,
+                DocumentOrigin::Statement => !applicant_view,
+                _ => true,
+            })
+            .collect();
+        // what the process allows, as far as the case's own facts allow it too
+        let fiction_pending = !record.case.deemed_approval_waived
+            && deadlines.iter().any(|d| {
+                d.rule.waivable
+                    && matches!(
+                        d.status,
+                        amtsweg_domain::deadlines::Status::Running
+                            | amtsweg_domain::deadlines::Status::Stopped
+                    )
+            });
+        let hearing_open = record
+            .case
+            .hearing
+            .as_ref()
+            .is_some_and(|h| h.response.is_none());
+        let actions = service
+            .process
+            .actions_for(&record.state, who.user.role)
+            .into_iter()
+            .filter(|t| match t.action {
+                ActionKind::WaiveDeemedApproval => fiction_pending,
+                ActionKind::RespondToHearing => hearing_open,
+                _ => true,
+            })
+            .collect();
         let form = serde_json::from_str(&record.form_json)
             .map_err(|e| AppError::Internal(e.to_string()))?;
         Ok(CaseView {
@@ -229,7 +291,10 @@ impl App {
         action: CaseAction,
     ) -> Result<CaseRecord, AppError> {
         let access = match action {
-            CaseAction::SupplyDocuments | CaseAction::Withdraw => Access::ApplicantWrite,
+            CaseAction::SupplyDocuments
+            | CaseAction::Withdraw
+            | CaseAction::RespondToHearing { .. }
+            | CaseAction::WaiveDeemedApproval => Access::ApplicantWrite,
             _ => Access::Process,
         };
         let record = self.load_case(who, case_id, access).await?;
@@ -258,12 +323,35 @@ impl App {
                     document_ids: promote.clone(),
                 }
             }
-            CaseAction::Approve { conditions } => Command::Approve { conditions },
+            CaseAction::Approve {
+                conditions,
+                adopt_statement_conditions,
+            } => Command::Approve {
+                conditions,
+                adopt_statement_conditions,
+            },
             CaseAction::Refuse { reasons } => Command::Refuse { reasons },
             CaseAction::IssueNotice => Command::IssueNotice {
                 notice_document_id: App::new_id(),
             },
             CaseAction::Withdraw => Command::Withdraw,
+            CaseAction::StartParticipation {
+                parties,
+                question,
+                document_ids,
+            } => {
+                self.participation_command(&record, service, parties, question, document_ids, today)
+                    .await?
+            }
+            CaseAction::StartHearing { reasons, deadline } => Command::StartHearing {
+                reasons,
+                deadline: parse_date(&deadline)?,
+            },
+            CaseAction::RespondToHearing { text } => Command::RespondToHearing { text },
+            CaseAction::WaiveDeemedApproval => {
+                self.check_waivable(&record, service).await?;
+                Command::WaiveDeemedApproval
+            }
         };
         let actor = Actor {
             user_id: who.user.id,
@@ -327,6 +415,49 @@ impl App {
                 ),
                 None,
             )),
+            Event::HearingStarted { reasons, deadline } => messages.push(message(
+                "hearing",
+                Text::new(
+                    format!("Anhörung vor einer Ablehnung – {}", record.file_number),
+                    format!("Hearing before a refusal – {}", record.file_number),
+                ),
+                Text::new(
+                    format!(
+                        "Die Behörde beabsichtigt, Ihren Antrag abzulehnen. Die Gründe:\n\n{reasons}\n\nSie können sich bis zum {} dazu äußern (§ 28 VwVfG): auf der Seite des Vorgangs unter „Zur Anhörung äußern“. Danach wird entschieden.",
+                        german_date(*deadline)
+                    ),
+                    format!(
+                        "The authority intends to refuse your application. The reasons:\n\n{reasons}\n\nYou may respond by {deadline} (§ 28 VwVfG): on the page of the case under 'Respond to the hearing'. The decision follows after that."
+                    ),
+                ),
+                None,
+            )),
+            Event::ParticipationStarted { requests, .. } => {
+                for request in requests {
+                    for user in self.store.users_of_authority(request.party_id).await? {
+                        messages.push(NewMessage {
+                            id: App::new_id(),
+                            recipient_id: user.id,
+                            kind: "participation".into(),
+                            subject: Text::new(
+                                format!("Beteiligung: Bitte um Stellungnahme – {}", record.file_number),
+                                format!("Participation: statement requested – {}", record.file_number),
+                            ),
+                            body: Text::new(
+                                format!(
+                                    "Die Bauaufsichtsbehörde bittet um Ihre Stellungnahme bis zum {}. Die Anfrage und die freigegebenen Unterlagen finden Sie unter „Beteiligungen“.",
+                                    german_date(request.due)
+                                ),
+                                format!(
+                                    "The building authority asks for your statement by {}. The request and the shared documents are under 'Participation requests'.",
+                                    request.due
+                                ),
+                            ),
+                            document_id: None,
+                        });
+                    }
+                }
+            }
             Event::NoticeIssued { notice_document_id } => {
                 let document = self
                     .make_notice(&record, service, &new_case, who, *notice_document_id)
@@ -347,22 +478,67 @@ impl App {
             }
             _ => {}
         }
-        let at = super::format_time(now);
+        self.commit_decided(
+            &record,
+            service,
+            decided,
+            who.user.id,
+            Extras {
+                messages,
+                new_documents,
+                promote_documents: promote,
+                promote_attachments: Vec::new(),
+            },
+        )
+        .await?;
+        self.store.case(case_id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// Stores an event of a case with the case after it, its deadlines and the scheduler's next
+    /// date, the participation requests it touched, and its audit entry: one transaction.
+    pub(crate) async fn commit_decided(
+        &self,
+        record: &CaseRecord,
+        service: &ServiceDefinition,
+        decided: case::Decided,
+        actor_id: Uuid,
+        extras: Extras,
+    ) -> Result<(), AppError> {
+        let case_id = record.id;
+        let new_case = case::evolve(record.case.clone(), &decided.event, &decided.to_state);
+        let at = self.now_text();
         let authority = self
             .store
             .authority(record.authority_id)
             .await?
             .ok_or_else(|| AppError::Internal("authority missing".into()))?;
         let past = self.store.events(case_id).await?;
-        let history = super::deadlines::occurrences(
-            past.iter()
-                .map(|e| (e.at.as_str(), &e.event))
-                .chain([(at.as_str(), &decided.event)]),
-        );
-        let next_deadline =
-            App::next_deadline(&self.deadlines_of(service, &authority, &new_case, &history)?);
+        let all: Vec<(&str, &Event)> = past
+            .iter()
+            .map(|e| (e.at.as_str(), &e.event))
+            .chain([(at.as_str(), &decided.event)])
+            .collect();
+        let timing = self.timing(service, &authority, &new_case, &all)?;
+        let participation = new_case
+            .participations
+            .iter()
+            .filter(|p| !record.case.participations.contains(p))
+            .map(|p| ParticipationRow {
+                id: p.id,
+                case_id,
+                party_id: p.party_id,
+                open: p.is_open(),
+                due: p.due.to_string(),
+                requested_at: p.requested_on.to_string(),
+            })
+            .collect();
+        let actor = if actor_id.is_nil() {
+            "system".to_string()
+        } else {
+            actor_id.to_string()
+        };
         let audit = self.audit(
-            &who.user.id.to_string(),
+            &actor,
             &format!("case.{}", decided.event.code()),
             format!("case:{case_id}"),
             serde_json::json!({ "from": record.state, "to": decided.to_state, "version": record.version + 1 }),
@@ -371,17 +547,20 @@ impl App {
             case_id,
             expected_version: record.version,
             case: new_case,
-            next_deadline,
+            next_deadline: timing.next_deadline,
+            next_job_on: timing.next_job_on,
             event: decided.event,
-            actor_id: who.user.id,
+            actor_id,
             at,
             audit: vec![audit],
-            messages,
-            new_documents,
-            promote_documents: promote,
+            messages: extras.messages,
+            new_documents: extras.new_documents,
+            promote_documents: extras.promote_documents,
+            promote_attachments: extras.promote_attachments,
+            participation,
         };
         self.store.commit_change(change).await?;
-        self.store.case(case_id).await?.ok_or(AppError::NotFound)
+        Ok(())
     }
 
     /// The applicant opens the notice. The first retrieval is recorded: the notice is deemed
@@ -417,6 +596,7 @@ impl App {
                     expected_version: record.version,
                     case: record.case.clone(),
                     next_deadline: record.next_deadline.clone(),
+                    next_job_on: None,
                     event: Event::NoticeRetrieved,
                     actor_id: who.user.id,
                     at: self.now_text(),
@@ -424,6 +604,8 @@ impl App {
                     messages: vec![],
                     new_documents: vec![],
                     promote_documents: vec![],
+                    promote_attachments: vec![],
+                    participation: vec![],
                 };
                 match self.store.commit_change(change).await {
                     // a retrieval in parallel was first: that one is on record

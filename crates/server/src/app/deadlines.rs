@@ -3,8 +3,11 @@
 
 use amtsweg_domain::calendar::{Calendar, State};
 use amtsweg_domain::case::{Case, Event};
-use amtsweg_domain::deadlines::{CaseDeadline, Occurrence, Status, Trigger, evaluate};
+use amtsweg_domain::deadlines::{
+    CaseDeadline, Occurrence, Party, Profile, Status, Trigger, evaluate,
+};
 use amtsweg_domain::form::FormData;
+use amtsweg_domain::scheduling::{self, Plan};
 use amtsweg_domain::service::ServiceDefinition;
 use amtsweg_store::Authority;
 use time::Date;
@@ -54,7 +57,24 @@ impl App {
         rules.profile_for(state, procedure).map(|p| p.id.clone())
     }
 
-    /// Every deadline of the case, today.
+    /// The deadline profile the case took at submission.
+    pub(crate) fn profile_of<'s>(
+        service: &'s ServiceDefinition,
+        case: &Case,
+    ) -> Option<&'s Profile> {
+        case.deadline_profile
+            .as_deref()
+            .and_then(|id| service.process.deadlines.as_ref()?.profile(id))
+    }
+
+    pub(crate) fn calendar_of(authority: &Authority) -> Result<Calendar, AppError> {
+        let state =
+            State::parse(&authority.state_code).map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(Calendar::new(state))
+    }
+
+    /// Every deadline of the case, today. The periods of agencies and the municipality run per
+    /// request (each can be extended on its own); the participation overview shows them.
     pub(crate) fn deadlines_of<'s>(
         &self,
         service: &'s ServiceDefinition,
@@ -62,31 +82,79 @@ impl App {
         case: &Case,
         history: &[Occurrence],
     ) -> Result<Vec<CaseDeadline<'s>>, AppError> {
-        let Some(profile) = case
-            .deadline_profile
-            .as_deref()
-            .and_then(|id| service.process.deadlines.as_ref()?.profile(id))
-        else {
+        let Some(profile) = App::profile_of(service, case) else {
             return Ok(Vec::new());
         };
-        let state =
-            State::parse(&authority.state_code).map_err(|e| AppError::Internal(e.to_string()))?;
-        evaluate(
+        let mut deadlines = evaluate(
             profile,
-            &Calendar::new(state),
+            &App::calendar_of(authority)?,
             history,
             german_today(self.now()),
         )
-        .map_err(|e| AppError::Internal(e.to_string()))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        deadlines.retain(|d| matches!(d.rule.party, Party::Authority | Party::Applicant));
+        Ok(deadlines)
     }
 
-    /// The nearest date among the deadlines that still matter (running or overdue), for the inbox.
-    pub(crate) fn next_deadline(deadlines: &[CaseDeadline<'_>]) -> Option<String> {
-        deadlines
+    /// When the case's deadlines fall due: the nearest date for the inbox (running or overdue
+    /// deadlines, open requests to agencies), the day the scheduler must look next, and what
+    /// it must do today.
+    pub(crate) fn timing(
+        &self,
+        service: &ServiceDefinition,
+        authority: &Authority,
+        case: &Case,
+        events: &[(&str, &Event)],
+    ) -> Result<Timing, AppError> {
+        if service
+            .process
+            .state(&case.state)
+            .is_none_or(|s| s.terminal)
+        {
+            return Ok(Timing::default());
+        }
+        let history = occurrences(events.iter().copied());
+        let deadlines = self.deadlines_of(service, authority, case, &history)?;
+        let next_deadline = deadlines
             .iter()
             .filter(|d| matches!(d.status, Status::Running | Status::Expired))
             .filter_map(|d| d.due.as_ref().map(|due| due.end))
+            .chain(
+                case.participations
+                    .iter()
+                    .filter(|p| p.is_open())
+                    .map(|p| p.due),
+            )
             .min()
-            .map(|d| d.to_string())
+            .map(|d| d.to_string());
+        let sent = scheduling::reminders_sent(&events.iter().map(|(_, e)| *e).collect::<Vec<_>>());
+        let plan = scheduling::plan(
+            App::profile_of(service, case),
+            &deadlines,
+            case,
+            &sent,
+            &self.config.reminder_lead_days,
+            &App::calendar_of(authority)?,
+            german_today(self.now()),
+        )
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        let next_job_on = if plan.now.is_empty() {
+            plan.next_on.map(|d| d.to_string())
+        } else {
+            // work is waiting: the next run picks the case up
+            Some(german_today(self.now()).to_string())
+        };
+        Ok(Timing {
+            next_deadline,
+            next_job_on,
+            plan,
+        })
     }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Timing {
+    pub next_deadline: Option<String>,
+    pub next_job_on: Option<String>,
+    pub plan: Plan,
 }

@@ -35,7 +35,7 @@ fn unknown_type(id: &str) -> AppError {
 impl App {
     /// Streams an upload to the blob store. Its first bytes decide: the content must be of an
     /// accepted type, and of the type its file name promises (PNG bytes in `plan.pdf` are refused).
-    async fn store_upload<S, E>(
+    pub(crate) async fn store_upload<S, E>(
         &self,
         accept: &[String],
         file_name: &str,
@@ -244,6 +244,15 @@ impl App {
         match (document.case_id, document.draft_id) {
             (Some(case_id), _) => {
                 let record = self.load_case(who, case_id, Access::Read).await?;
+                // statements are the authority's; attachments not handed in the agency's
+                let hidden = match document.origin {
+                    DocumentOrigin::PendingStatement => true,
+                    DocumentOrigin::Statement => who.user.role.is_applicant_side(),
+                    _ => false,
+                };
+                if hidden {
+                    return Err(AppError::NotFound);
+                }
                 // the applicant opens the notice through its retrieval, which records when it
                 // reached them; the plain download serves it only after that
                 if document.origin == DocumentOrigin::Notice && who.user.role.is_applicant_side() {

@@ -210,9 +210,7 @@ impl App {
         let first = Event::Submitted {
             file_number: String::new(),
         };
-        let history = super::deadlines::occurrences([(at.as_str(), &first)]);
-        let next_deadline =
-            App::next_deadline(&self.deadlines_of(service, &authority, &case, &history)?);
+        let timing = self.timing(service, &authority, &case, &[(at.as_str(), &first)])?;
         let case_id = App::new_id();
         let applicant_name = service::render_template(&service.case_summary.applicant_name, &clean);
         let site_address =
@@ -230,7 +228,8 @@ impl App {
             applicant_name,
             site_address,
             case,
-            next_deadline,
+            next_deadline: timing.next_deadline,
+            next_job_on: timing.next_job_on,
             form_json: serde_json::to_string(&clean).map_err(|e| AppError::Internal(e.to_string()))?,
             at: at.clone(),
             receipt: NewMessage {

@@ -96,6 +96,8 @@ impl AppError {
             AppError::Invalid(_) => 422,
             AppError::Case(CaseError::Invalid { .. }) => 422,
             AppError::Case(CaseError::RoleMayNot { .. }) => 403,
+            // a request the user may not see is "not found" like every foreign resource
+            AppError::Case(CaseError::NoSuchRequest) => 404,
             AppError::Case(_) => 409,
             AppError::Conflict { .. } => 409,
             AppError::BadRequest { .. } => 400,

@@ -1,13 +1,16 @@
-//! What happens when deadlines run out, without anyone acting: the scheduler calls
-//! [`App::run_deadline_jobs`]. Each consequence is a case change with the case's expected
-//! version, so when two instances run the job at once, only one of them records it.
+//! What happens when deadlines come near or run out, without anyone acting: the scheduler
+//! calls [`App::run_deadline_jobs`]. What is due is planned by the pure
+//! [`amtsweg_domain::scheduling::plan`]; each job is a case change with the case's expected
+//! version, so when two instances run at once, only one of them records it.
 
 use amtsweg_domain::Text;
-use amtsweg_domain::case::{self, Event};
-use amtsweg_domain::deadlines::{Consequence, Party, Status};
-use amtsweg_store::{CaseChange, NewMessage, StoreError};
+use amtsweg_domain::case::{self, Decided, Event};
+use amtsweg_domain::participation;
+use amtsweg_domain::scheduling::Job;
+use amtsweg_store::{CaseRecord, NewMessage};
 use uuid::Uuid;
 
+use super::cases::Extras;
 use super::{App, AppError};
 use crate::clock::german_today;
 
@@ -16,11 +19,35 @@ use crate::clock::german_today;
 pub struct JobReport {
     pub cases_checked: usize,
     pub deemed_withdrawals: usize,
+    pub deemed_approvals: usize,
+    pub deemed_statements: usize,
     pub reminders: usize,
 }
 
 /// Cases looked at per run; the rest waits for the next run.
 const BATCH: u32 = 500;
+/// Jobs done on one case in one run (each is one event).
+const JOBS_PER_CASE: usize = 20;
+
+fn working_days_de(days: u32) -> String {
+    match days {
+        0 => "weniger als einem Arbeitstag".into(),
+        1 => "einem Arbeitstag".into(),
+        n => format!("{n} Arbeitstagen"),
+    }
+}
+
+fn working_days_en(days: u32) -> String {
+    match days {
+        1 => "one working day".into(),
+        n => format!("{n} working days"),
+    }
+}
+
+fn german_date(date: time::Date) -> String {
+    date.format(time::macros::format_description!("[day].[month].[year]"))
+        .unwrap_or_default()
+}
 
 impl App {
     pub async fn run_deadline_jobs(&self) -> Result<JobReport, AppError> {
@@ -28,9 +55,10 @@ impl App {
         let mut report = JobReport::default();
         for case_id in self.store.cases_due(&today.to_string(), BATCH).await? {
             report.cases_checked += 1;
-            match self.fire_due_deadlines(case_id, &mut report).await {
+            match self.run_case_jobs(case_id, &mut report).await {
                 Ok(()) => {}
-                // another instance (or a person) changed the case first: its change stands
+                // another instance (or a person) changed the case first: its change stands,
+                // and the next run looks again
                 Err(AppError::Conflict { .. }) => {}
                 Err(e) => tracing::error!(case = %case_id, error = %e, "deadline job failed"),
             }
@@ -38,150 +66,278 @@ impl App {
         Ok(report)
     }
 
-    async fn fire_due_deadlines(
-        &self,
-        case_id: Uuid,
-        report: &mut JobReport,
-    ) -> Result<(), AppError> {
-        let Some(record) = self.store.case(case_id).await? else {
-            return Ok(());
-        };
-        let service = self.service_of_case(&record)?;
-        if service
-            .process
-            .state(&record.state)
-            .is_some_and(|s| s.terminal)
-        {
-            return Ok(());
-        }
-        let authority = self
-            .store
-            .authority(record.authority_id)
-            .await?
-            .ok_or_else(|| AppError::Internal("authority missing".into()))?;
-        let events = self.store.events(case_id).await?;
-        let history =
-            super::deadlines::occurrences(events.iter().map(|e| (e.at.as_str(), &e.event)));
-        let deadlines = self.deadlines_of(service, &authority, &record.case, &history)?;
-        let at = self.now_text();
-        for deadline in deadlines.iter().filter(|d| d.status == Status::Expired) {
-            let Some(due) = deadline.due.as_ref().map(|d| d.end) else {
-                continue;
+    async fn run_case_jobs(&self, case_id: Uuid, report: &mut JobReport) -> Result<(), AppError> {
+        for _ in 0..JOBS_PER_CASE {
+            let Some(record) = self.store.case(case_id).await? else {
+                return Ok(());
             };
-            let rule = deadline.rule;
-            let (decided, message) = match rule.on_expiry {
-                Consequence::DeemedWithdrawal if rule.party == Party::Applicant => {
-                    let Ok(decided) =
-                        case::decide_deemed_withdrawal(service, &record.case, &rule.id, due)
-                    else {
-                        continue;
-                    };
-                    let message = NewMessage {
-                        id: App::new_id(),
-                        recipient_id: record.applicant_id,
-                        kind: "info".into(),
-                        subject: Text::new(
-                            format!("Antrag gilt als zurückgenommen – {}", record.file_number),
-                            format!("Application deemed withdrawn – {}", record.file_number),
-                        ),
-                        body: Text::new(
-                            format!(
-                                "Die nachgeforderten Unterlagen sind bis zum Ablauf der Frist am {} nicht eingegangen. Ihr Antrag gilt damit als zurückgenommen ({}). Sie können einen neuen Antrag stellen.",
-                                due, rule.source
-                            ),
-                            format!(
-                                "The requested documents did not arrive by the deadline on {due}. Your application is therefore deemed withdrawn ({}). You may file a new application.",
-                                rule.source
-                            ),
-                        ),
-                        document_id: None,
-                    };
-                    report.deemed_withdrawals += 1;
-                    (decided, Some(message))
-                }
-                Consequence::Reminder if rule.party == Party::Authority => {
-                    let reminded = events.iter().any(|e| matches!(&e.event, Event::DeadlineReminder { rule: r, due: d } if *r == rule.id && *d == due));
-                    if reminded {
-                        continue;
-                    }
-                    let decided = case::Decided {
-                        event: Event::DeadlineReminder {
-                            rule: rule.id.clone(),
-                            due,
-                        },
-                        to_state: record.state.clone(),
-                    };
-                    let message = record.assignee_id.map(|assignee| NewMessage {
-                        id: App::new_id(),
-                        recipient_id: assignee,
-                        kind: "reminder".into(),
-                        subject: Text::new(
-                            format!(
-                                "Frist abgelaufen: {} – {}",
-                                rule.label.de, record.file_number
-                            ),
-                            format!(
-                                "Deadline passed: {} – {}",
-                                rule.label.en, record.file_number
-                            ),
-                        ),
-                        body: Text::new(
-                            format!(
-                                "Die Frist „{}“ zum Vorgang {} ist am {} abgelaufen ({}).",
-                                rule.label.de, record.file_number, due, rule.source
-                            ),
-                            format!(
-                                "The deadline '{}' of case {} passed on {due} ({}).",
-                                rule.label.en, record.file_number, rule.source
-                            ),
-                        ),
-                        document_id: None,
-                    });
-                    report.reminders += 1;
-                    (decided, message)
-                }
-                // deemed approval, consent and "no concerns" come with the participation (issue #3)
-                _ => continue,
+            let service = self.service_of_case(&record)?;
+            let authority = self
+                .store
+                .authority(record.authority_id)
+                .await?
+                .ok_or_else(|| AppError::Internal("authority missing".into()))?;
+            let events = self.store.events(case_id).await?;
+            let all: Vec<(&str, &Event)> =
+                events.iter().map(|e| (e.at.as_str(), &e.event)).collect();
+            let timing = self.timing(service, &authority, &record.case, &all)?;
+            let Some(job) = timing.plan.now.into_iter().next() else {
+                // nothing to do today: look again when something falls due
+                self.store
+                    .reschedule(case_id, record.version, timing.next_job_on.as_deref())
+                    .await?;
+                return Ok(());
             };
-            let new_case = case::evolve(record.case.clone(), &decided.event, &decided.to_state);
-            let mut all = events
-                .iter()
-                .map(|e| (e.at.as_str(), &e.event))
-                .collect::<Vec<_>>();
-            all.push((at.as_str(), &decided.event));
-            let next_deadline = App::next_deadline(&self.deadlines_of(
+            let Some((decided, messages)) = self.job_change(&record, service, job, report).await?
+            else {
+                self.store
+                    .reschedule(case_id, record.version, timing.next_job_on.as_deref())
+                    .await?;
+                return Ok(());
+            };
+            self.commit_decided(
+                &record,
                 service,
-                &authority,
-                &new_case,
-                &super::deadlines::occurrences(all),
-            )?)
-            // an overdue reminder stays the nearest date; it is not fired twice
-            .filter(|_| {
-                !service
-                    .process
-                    .state(&new_case.state)
-                    .is_some_and(|s| s.terminal)
-            });
-            let audit = self.audit("system", &format!("case.{}", decided.event.code()), format!("case:{case_id}"), serde_json::json!({ "rule": rule.id, "due": due.to_string(), "from": record.state, "to": decided.to_state }));
-            let change = CaseChange {
-                case_id,
-                expected_version: record.version,
-                case: new_case,
-                next_deadline,
-                event: decided.event,
-                actor_id: Uuid::nil(),
-                at: at.clone(),
-                audit: vec![audit],
-                messages: message.into_iter().collect(),
-                new_documents: vec![],
-                promote_documents: vec![],
-            };
-            return match self.store.commit_change(change).await {
-                Ok(()) => Ok(()),
-                Err(StoreError::Conflict(_)) => Ok(()),
-                Err(e) => Err(e.into()),
-            };
+                decided,
+                Uuid::nil(),
+                Extras {
+                    messages,
+                    ..Extras::default()
+                },
+            )
+            .await?;
         }
         Ok(())
+    }
+
+    /// The event and the messages of one job.
+    async fn job_change(
+        &self,
+        record: &CaseRecord,
+        service: &amtsweg_domain::service::ServiceDefinition,
+        job: Job,
+        report: &mut JobReport,
+    ) -> Result<Option<(Decided, Vec<NewMessage>)>, AppError> {
+        let message = |recipient_id: Uuid, kind: &str, subject: Text, body: Text| NewMessage {
+            id: App::new_id(),
+            recipient_id,
+            kind: kind.into(),
+            subject,
+            body,
+            document_id: None,
+        };
+        let rule_of = |id: &str| {
+            App::profile_of(service, &record.case).and_then(|p| p.rules.iter().find(|r| r.id == id))
+        };
+        let file_number = &record.file_number;
+        Ok(Some(match job {
+            Job::DeemWithdrawal { rule, due } => {
+                let Ok(decided) = case::decide_deemed_withdrawal(service, &record.case, &rule, due)
+                else {
+                    return Ok(None);
+                };
+                let source = rule_of(&rule).map(|r| r.source.clone()).unwrap_or_default();
+                report.deemed_withdrawals += 1;
+                let m = message(
+                    record.applicant_id,
+                    "info",
+                    Text::new(
+                        format!("Antrag gilt als zurückgenommen – {file_number}"),
+                        format!("Application deemed withdrawn – {file_number}"),
+                    ),
+                    Text::new(
+                        format!(
+                            "Die nachgeforderten Unterlagen sind bis zum Ablauf der Frist am {} nicht eingegangen. Ihr Antrag gilt damit als zurückgenommen ({source}). Sie können einen neuen Antrag stellen.",
+                            german_date(due)
+                        ),
+                        format!(
+                            "The requested documents did not arrive by the deadline on {due}. Your application is therefore deemed withdrawn ({source}). You may file a new application."
+                        ),
+                    ),
+                );
+                (decided, vec![m])
+            }
+            Job::DeemApproval { rule, due } => {
+                let Ok(decided) = case::decide_deemed_approval(service, &record.case, &rule, due)
+                else {
+                    return Ok(None);
+                };
+                let source = rule_of(&rule).map(|r| r.source.clone()).unwrap_or_default();
+                report.deemed_approvals += 1;
+                let mut messages = vec![message(
+                    record.applicant_id,
+                    "info",
+                    Text::new(
+                        format!("Genehmigung gilt als erteilt – {file_number}"),
+                        format!("Permit deemed granted – {file_number}"),
+                    ),
+                    Text::new(
+                        format!(
+                            "Über Ihren Antrag wurde nicht bis zum Ablauf der Frist am {} entschieden. Die Genehmigung gilt damit als erteilt ({source}). Auf Verlangen bescheinigt Ihnen die Behörde den Eintritt der Fiktion schriftlich (§ 42a Abs. 3 VwVfG).",
+                            german_date(due)
+                        ),
+                        format!(
+                            "Your application was not decided by the deadline on {due}. The permit is therefore deemed granted ({source}). On request, the authority certifies this in writing (§ 42a(3) VwVfG)."
+                        ),
+                    ),
+                )];
+                for staff in self.case_staff(record).await? {
+                    messages.push(message(
+                        staff,
+                        "reminder",
+                        Text::new(
+                            format!("Genehmigungsfiktion eingetreten – {file_number}"),
+                            format!("Permit deemed granted – {file_number}"),
+                        ),
+                        Text::new(
+                            format!(
+                                "Die Entscheidungsfrist ist am {} abgelaufen; die Genehmigung gilt als erteilt ({source}).",
+                                german_date(due)
+                            ),
+                            format!(
+                                "The decision period ended on {due}; the permit is deemed granted ({source})."
+                            ),
+                        ),
+                    ));
+                }
+                (decided, messages)
+            }
+            Job::DeemStatement {
+                request_id,
+                consequence,
+            } => {
+                let Some(decided) = participation::decide_deemed_statement(
+                    service,
+                    &record.case,
+                    request_id,
+                    consequence,
+                    german_today(self.now()),
+                ) else {
+                    return Ok(None);
+                };
+                report.deemed_statements += 1;
+                let party = record
+                    .case
+                    .participations
+                    .iter()
+                    .find(|p| p.id == request_id)
+                    .map(|p| p.party_name.clone())
+                    .unwrap_or_default();
+                let label = consequence.label();
+                let messages = self
+                    .case_staff(record)
+                    .await?
+                    .into_iter()
+                    .map(|staff| {
+                        message(
+                            staff,
+                            "participation",
+                            Text::new(
+                                format!("Frist der Beteiligung abgelaufen – {file_number}"),
+                                format!("Participation deadline passed – {file_number}"),
+                            ),
+                            Text::new(
+                                format!("{party} hat sich nicht geäußert: {}.", label.de),
+                                format!("{party} did not answer: {}.", label.en),
+                            ),
+                        )
+                    })
+                    .collect();
+                (decided, messages)
+            }
+            Job::Reminder { rule, due, lead } => {
+                report.reminders += 1;
+                let rule_id = rule.split(':').next().unwrap_or_default();
+                let (label, source, deemed_approval) = match rule_of(rule_id) {
+                    Some(r) => (
+                        r.label.clone(),
+                        r.source.clone(),
+                        r.on_expiry == amtsweg_domain::deadlines::Consequence::DeemedApproval,
+                    ),
+                    None => (Text::new(rule_id, rule_id), String::new(), false),
+                };
+                let (subject, body) = match lead {
+                    Some(days) if deemed_approval => (
+                        Text::new(
+                            format!(
+                                "Genehmigungsfiktion droht in {} – {file_number}",
+                                working_days_de(days)
+                            ),
+                            format!(
+                                "Permit deemed granted in {} – {file_number}",
+                                working_days_en(days)
+                            ),
+                        ),
+                        Text::new(
+                            format!(
+                                "Die Frist „{}“ endet am {}. Wird bis dahin nicht entschieden, gilt die Genehmigung als erteilt ({source}).",
+                                label.de,
+                                german_date(due)
+                            ),
+                            format!(
+                                "The deadline '{}' ends on {due}. Unless decided by then, the permit is deemed granted ({source}).",
+                                label.en
+                            ),
+                        ),
+                    ),
+                    Some(days) => (
+                        Text::new(
+                            format!(
+                                "Frist endet in {}: {} – {file_number}",
+                                working_days_de(days),
+                                label.de
+                            ),
+                            format!(
+                                "Deadline in {}: {} – {file_number}",
+                                working_days_en(days),
+                                label.en
+                            ),
+                        ),
+                        Text::new(
+                            format!(
+                                "Die Frist „{}“ endet am {} ({source}).",
+                                label.de,
+                                german_date(due)
+                            ),
+                            format!("The deadline '{}' ends on {due} ({source}).", label.en),
+                        ),
+                    ),
+                    None => (
+                        Text::new(
+                            format!("Frist abgelaufen: {} – {file_number}", label.de),
+                            format!("Deadline passed: {} – {file_number}", label.en),
+                        ),
+                        Text::new(
+                            format!(
+                                "Die Frist „{}“ zum Vorgang {file_number} ist am {} abgelaufen ({source}).",
+                                label.de,
+                                german_date(due)
+                            ),
+                            format!(
+                                "The deadline '{}' of case {file_number} passed on {due} ({source}).",
+                                label.en
+                            ),
+                        ),
+                    ),
+                };
+                let messages = self
+                    .case_staff(record)
+                    .await?
+                    .into_iter()
+                    .map(|staff| message(staff, "reminder", subject.clone(), body.clone()))
+                    .collect();
+                (
+                    Decided {
+                        event: Event::DeadlineReminder {
+                            rule,
+                            due,
+                            lead_working_days: lead,
+                        },
+                        to_state: record.state.clone(),
+                    },
+                    messages,
+                )
+            }
+        }))
     }
 }

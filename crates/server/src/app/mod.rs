@@ -9,6 +9,7 @@ mod drafts;
 mod error;
 mod jobs;
 mod notice;
+mod participation;
 
 use std::sync::Arc;
 
@@ -26,6 +27,7 @@ pub use documents::{DocumentDownload, UploadSource};
 pub use drafts::{DraftView, SubmitResult};
 pub use error::AppError;
 pub use jobs::JobReport;
+pub use participation::PartyRequestView;
 
 use crate::clock::Clock;
 use crate::config::Config;

@@ -34,7 +34,13 @@ impl App {
                             .condition_kind(&c.kind)
                             .map(|k| k.label.de.clone())
                             .unwrap_or_else(|| c.kind.clone()),
-                        text: c.text.clone(),
+                        // a condition an agency asked for names it (Stellungnahme)
+                        text: match &c.source {
+                            Some(source) => {
+                                format!("{}\n\n(Aus der Stellungnahme: {source})", c.text)
+                            }
+                            None => c.text.clone(),
+                        },
                     })
                     .collect(),
             },

@@ -201,6 +201,37 @@ impl Store for PostgresStore {
         rows.iter().map(user_from).collect()
     }
 
+    async fn put_directory_entry(&self, e: &DirectoryEntry) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO directory_entries (authority_id, party_id, topic) VALUES ($1, $2, $3) \
+             ON CONFLICT (authority_id, party_id) DO UPDATE SET topic = excluded.topic",
+        )
+        .bind(e.authority_id)
+        .bind(e.party_id)
+        .bind(&e.topic)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn directory(&self, authority_id: Uuid) -> Result<Vec<DirectoryParty>> {
+        let rows = sqlx::query(
+            "SELECT a.*, d.topic FROM directory_entries d JOIN authorities a ON a.id = d.party_id \
+             WHERE d.authority_id = $1 ORDER BY a.kind, a.name, a.id",
+        )
+        .bind(authority_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(DirectoryParty {
+                    party: authority_from(row)?,
+                    topic: row.try_get("topic")?,
+                })
+            })
+            .collect()
+    }
+
     async fn register_service_version(&self, v: &ServiceVersion, at: &str) -> Result<()> {
         // instances starting at the same time may both record the version: the first one wins,
         // every other compares
@@ -425,8 +456,8 @@ impl Store for PostgresStore {
             format!("{} {} {}", file_number, s.applicant_name, s.site_address).to_lowercase();
         let inserted = sqlx::query(
             "INSERT INTO cases (id, authority_id, file_number, service_id, service_version, applicant_id, draft_id, idempotency_key, state, \
-             applicant_name, site_address, search_text, submitted_at, updated_at, version, case_json, form_json, next_deadline) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, 1, $14, $15, $16) ON CONFLICT DO NOTHING",
+             applicant_name, site_address, search_text, submitted_at, updated_at, version, case_json, form_json, next_deadline, next_job_on) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, 1, $14, $15, $16, $17) ON CONFLICT DO NOTHING",
         )
         .bind(s.case_id)
         .bind(s.authority_id)
@@ -444,6 +475,7 @@ impl Store for PostgresStore {
         .bind(case_json)
         .bind(&s.form_json)
         .bind(&s.next_deadline)
+        .bind(&s.next_job_on)
         .execute(&mut *tx)
         .await?;
         if inserted.rows_affected() != 1 {
@@ -565,7 +597,7 @@ impl Store for PostgresStore {
 
     async fn cases_due(&self, by: &str, limit: u32) -> Result<Vec<Uuid>> {
         let ids: Vec<Uuid> = sqlx::query_scalar(
-            "SELECT id FROM cases WHERE next_deadline <= $1 ORDER BY next_deadline, id LIMIT $2",
+            "SELECT id FROM cases WHERE next_job_on <= $1 ORDER BY next_job_on, id LIMIT $2",
         )
         .bind(by)
         .bind(i64::from(limit))
@@ -594,6 +626,42 @@ impl Store for PostgresStore {
             .collect()
     }
 
+    async fn reschedule(
+        &self,
+        case_id: Uuid,
+        expected_version: i64,
+        next_job_on: Option<&str>,
+    ) -> Result<()> {
+        sqlx::query("UPDATE cases SET next_job_on = $1 WHERE id = $2 AND version = $3")
+            .bind(next_job_on)
+            .bind(case_id)
+            .bind(expected_version)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn party_requests(&self, party_id: Uuid, limit: u32) -> Result<Vec<PartyRequestSummary>> {
+        let rows = sqlx::query(
+            "SELECT p.id, p.case_id, p.open, p.due, p.requested_at, c.file_number, c.service_id, c.site_address \
+             FROM participation_requests p JOIN cases c ON c.id = p.case_id \
+             WHERE p.party_id = $1 ORDER BY p.open DESC, p.due, p.id LIMIT $2",
+        )
+        .bind(party_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(party_request_from).collect()
+    }
+
+    async fn participation_request(&self, id: Uuid) -> Result<Option<ParticipationRow>> {
+        let row = sqlx::query("SELECT * FROM participation_requests WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(participation_row_from).transpose()
+    }
+
     async fn commit_change(&self, c: CaseChange) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         let case_json =
@@ -602,7 +670,7 @@ impl Store for PostgresStore {
         // a writer that waits for the row lock re-checks `version` on the committed row: of
         // writers that read the same version, exactly one updates a row
         let done = sqlx::query(
-            "UPDATE cases SET state = $1, assignee_id = $2, next_deadline = $3, updated_at = $4, version = $5, case_json = $6 \
+            "UPDATE cases SET state = $1, assignee_id = $2, next_deadline = $3, updated_at = $4, version = $5, case_json = $6, next_job_on = $9 \
              WHERE id = $7 AND version = $8",
         )
         .bind(&c.case.state)
@@ -613,6 +681,7 @@ impl Store for PostgresStore {
         .bind(case_json)
         .bind(c.case_id)
         .bind(c.expected_version)
+        .bind(&c.next_job_on)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
@@ -642,6 +711,37 @@ impl Store for PostgresStore {
                     "document is not a pending supplement of this case",
                 ));
             }
+        }
+        for id in &c.promote_attachments {
+            let promoted = sqlx::query("UPDATE documents SET origin = 'statement' WHERE id = $1 AND case_id = $2 AND origin = 'pending_statement'")
+                .bind(id)
+                .bind(c.case_id)
+                .execute(&mut *tx)
+                .await?;
+            if promoted.rows_affected() != 1 {
+                return Err(StoreError::Conflict(
+                    "document is not a pending statement attachment of this case",
+                ));
+            }
+        }
+        for p in &c.participation {
+            if p.case_id != c.case_id {
+                return Err(StoreError::Conflict(
+                    "participation request of another case",
+                ));
+            }
+            sqlx::query(
+                "INSERT INTO participation_requests (id, case_id, party_id, open, due, requested_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (id) DO UPDATE SET open = excluded.open, due = excluded.due",
+            )
+            .bind(p.id)
+            .bind(p.case_id)
+            .bind(p.party_id)
+            .bind(p.open)
+            .bind(&p.due)
+            .bind(&p.requested_at)
+            .execute(&mut *tx)
+            .await?;
         }
         for m in &c.messages {
             insert_message_in(&mut tx, m, Some(c.case_id), &c.at).await?;

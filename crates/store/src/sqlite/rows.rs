@@ -33,10 +33,9 @@ pub(super) fn authority_from(row: &SqliteRow) -> Result<Authority> {
         id: uuid_col(row, "id")?,
         name: row.try_get("name")?,
         address: row.try_get("address")?,
-        kind: match row.try_get::<String, _>("kind")?.as_str() {
-            "municipality" => AuthorityKind::Municipality,
-            "building_authority" => AuthorityKind::BuildingAuthority,
-            other => return Err(corrupt("authority kind", other)),
+        kind: {
+            let kind: String = row.try_get("kind")?;
+            AuthorityKind::parse(&kind).ok_or_else(|| corrupt("authority kind", &kind))?
         },
         state_code: row.try_get("state_code")?,
         created_at: row.try_get("created_at")?,
@@ -154,5 +153,29 @@ pub(super) fn message_from(row: &SqliteRow) -> Result<Message> {
         document_id: opt_uuid_col(row, "document_id")?,
         created_at: row.try_get("created_at")?,
         read_at: row.try_get("read_at")?,
+    })
+}
+
+pub(super) fn participation_row_from(row: &SqliteRow) -> Result<ParticipationRow> {
+    Ok(ParticipationRow {
+        id: uuid_col(row, "id")?,
+        case_id: uuid_col(row, "case_id")?,
+        party_id: uuid_col(row, "party_id")?,
+        open: row.try_get::<i64, _>("open")? != 0,
+        due: row.try_get("due")?,
+        requested_at: row.try_get("requested_at")?,
+    })
+}
+
+pub(super) fn party_request_from(row: &SqliteRow) -> Result<PartyRequestSummary> {
+    Ok(PartyRequestSummary {
+        request_id: uuid_col(row, "id")?,
+        case_id: uuid_col(row, "case_id")?,
+        file_number: row.try_get("file_number")?,
+        service_id: row.try_get("service_id")?,
+        site_address: row.try_get("site_address")?,
+        open: row.try_get::<i64, _>("open")? != 0,
+        due: row.try_get("due")?,
+        requested_at: row.try_get("requested_at")?,
     })
 }

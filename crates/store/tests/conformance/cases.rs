@@ -67,6 +67,7 @@ pub async fn check_stale_changes_are_refused(shared: Arc<dyn Store>) {
             ..case.case.clone()
         },
         next_deadline: Some("2026-12-11".into()),
+        next_job_on: Some("2026-12-11".into()),
         event: Event::MarkedComplete,
         actor_id: f.applicant,
         at: AT.into(),
@@ -74,6 +75,8 @@ pub async fn check_stale_changes_are_refused(shared: Arc<dyn Store>) {
         messages: vec![],
         new_documents: vec![],
         promote_documents: vec![],
+        promote_attachments: vec![],
+        participation: vec![],
     };
     store.commit_change(change(1)).await.expect("first writer");
     let stale = store.commit_change(change(1)).await;
@@ -133,6 +136,7 @@ pub async fn check_inbox_search_and_order(shared: Arc<dyn Store>) {
         expected_version: 1,
         case: second.case.clone(),
         next_deadline: Some("2026-12-01".into()),
+        next_job_on: None,
         event: Event::MarkedComplete,
         actor_id: f.applicant,
         at: AT.into(),
@@ -140,6 +144,8 @@ pub async fn check_inbox_search_and_order(shared: Arc<dyn Store>) {
         messages: vec![],
         new_documents: vec![],
         promote_documents: vec![],
+        promote_attachments: vec![],
+        participation: vec![],
     };
     store.commit_change(change).await.expect("change");
     let query = |search: Option<&str>| InboxQuery {
@@ -212,6 +218,7 @@ pub(crate) fn marked_complete(case: &CaseRecord, actor: Uuid, version: i64) -> C
             ..case.case.clone()
         },
         next_deadline: None,
+        next_job_on: None,
         event: Event::MarkedComplete,
         actor_id: actor,
         at: AT.into(),
@@ -219,10 +226,12 @@ pub(crate) fn marked_complete(case: &CaseRecord, actor: Uuid, version: i64) -> C
         messages: vec![],
         new_documents: vec![],
         promote_documents: vec![],
+        promote_attachments: vec![],
+        participation: vec![],
     }
 }
 
-fn document(
+pub(crate) fn document(
     f: &Fixture,
     draft_id: Option<Uuid>,
     case_id: Option<Uuid>,

@@ -187,8 +187,12 @@ fn submission(f: &Fixture, draft_id: Uuid, key: Option<&str>) -> Submission {
             decision: None,
             notice_document_id: None,
             deadline_profile: None,
+            participations: vec![],
+            hearing: None,
+            deemed_approval_waived: false,
         },
         next_deadline: None,
+        next_job_on: None,
         form_json: "{}".into(),
         at: AT.into(),
         receipt: NewMessage {
@@ -218,8 +222,10 @@ async fn verify(store: &dyn Store) -> Verification {
 
 mod cases;
 mod concurrency;
+mod participation;
 use cases::*;
 use concurrency::*;
+use participation::*;
 
 /// Runs every check against both backends: `on_sqlite::check_…` and `on_postgres::check_…`.
 macro_rules! conformance {
@@ -255,6 +261,8 @@ conformance!(
     check_concurrent_submissions_are_numbered_without_gaps,
     check_concurrent_changes_have_one_winner,
     check_concurrent_audit_appends_keep_one_chain,
+    check_directory_and_party_requests,
+    check_scheduler_dates,
 );
 
 #[tokio::test]

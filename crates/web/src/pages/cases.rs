@@ -127,6 +127,22 @@ pub struct RequestView {
     pub deadline: String,
 }
 
+pub struct HearingView {
+    pub reasons: String,
+    pub deadline: String,
+    pub response: Option<String>,
+}
+
+impl HearingView {
+    pub fn of(case: &amtsweg_domain::case::Case, lang: Lang) -> Option<HearingView> {
+        case.hearing.as_ref().map(|h| HearingView {
+            reasons: h.reasons.clone(),
+            deadline: format::date(lang, h.deadline),
+            response: h.response.clone(),
+        })
+    }
+}
+
 #[derive(Template)]
 #[template(path = "case.html")]
 struct CasePage {
@@ -146,6 +162,10 @@ struct CasePage {
     withdraw_label: Option<String>,
     notice_href: Option<String>,
     notice_retrieved: Option<String>,
+    hearing: Option<HearingView>,
+    respond_label: Option<String>,
+    waive_label: Option<String>,
+    waived: bool,
     documents: Vec<DocRow>,
     events: Vec<EventRow>,
     deadlines: Vec<super::DeadlineRow>,
@@ -216,6 +236,9 @@ pub async fn case_page(
         .map(|_| format!("/cases/{case_id}/notice"));
     let supply_label =
         label_of(ActionKind::SupplyDocuments).map(|_| ctx.t().supply_button.to_string());
+    let case = &view.record.case;
+    let waive_label = label_of(ActionKind::WaiveDeemedApproval);
+    let respond_label = label_of(ActionKind::RespondToHearing);
     let title = i18n::case_title(lang, &view.record.file_number);
     let page = ctx.page(title).await;
     Ok(render(
@@ -241,6 +264,10 @@ pub async fn case_page(
             notice_href,
             notice_retrieved: App::notice_retrieved_at(&view)
                 .map(|at| format::datetime_text(lang, &at)),
+            hearing: HearingView::of(case, lang),
+            respond_label,
+            waive_label,
+            waived: case.deemed_approval_waived,
             documents: documents
                 .iter()
                 .map(|d| doc_row(service, d, lang))
@@ -272,16 +299,20 @@ pub async fn act(
     let user = ctx.user()?;
     ctx.check_csrf(fields.get("csrf"))?;
     let case_id = parse_id(&id)?;
-    let action = match action.as_str() {
-        "supply_documents" => amtsweg_server::app::CaseAction::SupplyDocuments,
-        "withdraw" => amtsweg_server::app::CaseAction::Withdraw,
+    use amtsweg_server::app::CaseAction;
+    let (case_action, code) = match action.as_str() {
+        "supply_documents" => (CaseAction::SupplyDocuments, "supply_documents"),
+        "withdraw" => (CaseAction::Withdraw, "withdraw"),
+        "respond_to_hearing" => (
+            CaseAction::RespondToHearing {
+                text: fields.get("text").unwrap_or("").to_string(),
+            },
+            "respond_to_hearing",
+        ),
+        "waive_deemed_approval" => (CaseAction::WaiveDeemedApproval, "waive_deemed_approval"),
         _ => return Err(Failure::App(AppError::NotFound)),
     };
-    let code = match action {
-        amtsweg_server::app::CaseAction::SupplyDocuments => "supply_documents",
-        _ => "withdraw",
-    };
-    match ctx.app().act(user, case_id, action).await {
+    match ctx.app().act(user, case_id, case_action).await {
         Ok(_) => Ok(see_other(&format!("/cases/{case_id}?done={code}"))),
         Err(e @ (AppError::Case(_) | AppError::Conflict { .. } | AppError::BadRequest { .. })) => {
             case_page(&ctx, case_id, None, None, Some(e)).await

@@ -1,5 +1,6 @@
 //! The page handlers, and what several of them share.
 
+pub mod agency;
 pub mod cases;
 pub mod drafts;
 pub mod public;
@@ -52,7 +53,8 @@ pub fn state_view(service: Option<&ServiceDefinition>, state: &str, lang: Lang) 
         .unwrap_or_default();
     // statusbauportal 3.0: 10 approved, 04 refused, 17 documents requested, 23 withdrawn
     let badge = match portal_status.as_str() {
-        "10" => "kern-badge--success",
+        "10" | "58" => "kern-badge--success",
+        "03" => "kern-badge--warning",
         "04" => "kern-badge--danger",
         "17" => "kern-badge--warning",
         "23" => "app-badge--neutral",
@@ -86,6 +88,8 @@ pub fn origin_label(origin: DocumentOrigin, lang: Lang) -> &'static str {
         DocumentOrigin::PendingSupplement => t.origin_pending,
         DocumentOrigin::Supplement => t.origin_supplement,
         DocumentOrigin::Notice => t.origin_notice,
+        DocumentOrigin::Statement => t.origin_statement,
+        DocumentOrigin::PendingStatement => t.origin_pending_statement,
     }
 }
 
@@ -232,4 +236,48 @@ pub fn event_rows(
             }
         })
         .collect()
+}
+
+pub type ConditionsResult =
+    Result<Vec<amtsweg_domain::case::ConditionItem>, amtsweg_server::app::AppError>;
+
+/// The rows of conditions of a form (kind, text), as typed, and the conditions they make:
+/// empty rows are left out; a text without a kind is an error.
+pub fn conditions_from_form(
+    fields: &crate::forms::Fields,
+) -> (Vec<(String, String)>, ConditionsResult) {
+    let kinds = fields.all("condition_kind");
+    let texts = fields.all("condition_text");
+    let rows: Vec<(String, String)> = (0..kinds.len().max(texts.len()))
+        .map(|i| {
+            (
+                kinds.get(i).copied().unwrap_or("").trim().to_string(),
+                texts.get(i).copied().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let mut conditions = Vec::new();
+    for (kind, text) in &rows {
+        if kind.is_empty() && text.trim().is_empty() {
+            continue;
+        }
+        if kind.is_empty() {
+            let (de, en) = (&i18n::DE, &i18n::EN);
+            let error =
+                amtsweg_server::app::AppError::Case(amtsweg_domain::case::CaseError::Invalid {
+                    field: "conditions",
+                    message: amtsweg_domain::Text::new(
+                        de.condition_kind_missing,
+                        en.condition_kind_missing,
+                    ),
+                });
+            return (rows, Err(error));
+        }
+        conditions.push(amtsweg_domain::case::ConditionItem {
+            kind: kind.clone(),
+            text: text.clone(),
+            source: None,
+        });
+    }
+    (rows, Ok(conditions))
 }

@@ -155,6 +155,8 @@ fn landing(principal_role: Role, next: &str) -> String {
         "/work/inbox".into()
     } else if principal_role.is_applicant_side() {
         "/applications".into()
+    } else if principal_role == Role::Agency {
+        "/participation".into()
     } else {
         "/".into()
     }

@@ -1,7 +1,6 @@
 //! The authority's side: the inbox and the case page with its actions.
 
-use amtsweg_domain::Text;
-use amtsweg_domain::case::{ActionKind, CaseError, ConditionItem, Decision};
+use amtsweg_domain::case::{ActionKind, CaseError, Decision};
 use amtsweg_server::app::{AppError, CaseAction, InboxFilter};
 use amtsweg_server::clock::german_today;
 use askama::Template;
@@ -168,10 +167,46 @@ pub struct ConditionRow {
 /// What was typed into the action forms, kept when the page is shown again.
 #[derive(Default)]
 pub struct ActionInput {
+    action: String,
     defects: String,
     deadline: String,
     reasons: String,
     conditions: Vec<(String, String)>,
+    adopt: Option<bool>,
+    parties: Vec<String>,
+    shared: Vec<String>,
+    question: String,
+    hearing_reasons: String,
+    hearing_deadline: String,
+}
+
+/// A request to an agency or the municipality, as the caseworker sees it.
+pub struct ParticipationRow {
+    pub request_id: String,
+    pub party: String,
+    pub kind: &'static str,
+    pub requested: String,
+    pub due: String,
+    pub due_iso: String,
+    pub status: &'static str,
+    pub badge: &'static str,
+    pub answer: String,
+    pub details: String,
+    pub conditions: Vec<(String, String)>,
+    pub pending_extension: Option<(String, String)>,
+}
+
+pub struct CheckOption {
+    pub id: String,
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+pub struct StatementCondition {
+    pub kind: String,
+    pub text: String,
+    pub source: String,
 }
 
 #[derive(Template)]
@@ -199,6 +234,17 @@ struct WorkCasePage {
     approve: Option<String>,
     refuse: Option<String>,
     issue_notice: Option<String>,
+    start_participation: Option<String>,
+    start_hearing: Option<String>,
+    participation: Vec<ParticipationRow>,
+    party_options: Vec<CheckOption>,
+    share_options: Vec<CheckOption>,
+    question: String,
+    hearing: Option<super::cases::HearingView>,
+    hearing_reasons: String,
+    hearing_deadline: String,
+    statement_conditions: Vec<StatementCondition>,
+    adopt: bool,
     defects: String,
     deadline: String,
     reasons: String,
@@ -223,6 +269,8 @@ impl WorkCasePage {
             || self.approve.is_some()
             || self.refuse.is_some()
             || self.issue_notice.is_some()
+            || self.start_participation.is_some()
+            || self.start_hearing.is_some()
     }
 }
 
@@ -270,7 +318,8 @@ async fn work_case_page(
             reasons: reasons.clone(),
         },
     });
-    // a decision taken again starts from the conditions decided so far
+    // a decision taken again starts from the caseworker's own conditions decided so far;
+    // the agencies' come again from their statements
     let mut conditions = input.conditions.clone();
     if failure.is_none()
         && let Some(Decision::Approval {
@@ -279,9 +328,76 @@ async fn work_case_page(
     {
         conditions = decided
             .iter()
+            .filter(|c| c.source.is_none())
             .map(|c| (c.kind.clone(), c.text.clone()))
             .collect();
     }
+    let kind_label = |code: &str| {
+        service
+            .condition_kind(code)
+            .map(|k| k.label.get(lang).to_string())
+            .unwrap_or_else(|| code.to_string())
+    };
+    let t = ctx.t();
+    let participation_rows = record
+        .case
+        .participations
+        .iter()
+        .map(|p| participation_row(p, lang, &kind_label))
+        .collect();
+    let start_participation = label_of(ActionKind::StartParticipation);
+    let (party_options, share_options) = if start_participation.is_some() {
+        let directory = app.directory(user).await?;
+        let parties = directory
+            .iter()
+            .map(|d| CheckOption {
+                id: format!("party-{}", d.party.id),
+                value: d.party.id.to_string(),
+                label: format!(
+                    "{} ({})",
+                    d.party.name,
+                    amtsweg_domain::participation::topic_label(&d.topic).get(lang)
+                ),
+                checked: input.parties.contains(&d.party.id.to_string()),
+            })
+            .collect();
+        let shares = view
+            .documents
+            .iter()
+            .filter(|d| {
+                matches!(
+                    d.origin,
+                    amtsweg_store::DocumentOrigin::Application
+                        | amtsweg_store::DocumentOrigin::Supplement
+                )
+            })
+            .map(|d| {
+                let row = doc_row(service, d, lang);
+                CheckOption {
+                    id: format!("share-{}", d.id),
+                    value: d.id.to_string(),
+                    label: format!("{} – {}", row.type_label, row.file_name),
+                    checked: input.shared.contains(&d.id.to_string()),
+                }
+            })
+            .collect();
+        (parties, shares)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let statement_conditions = amtsweg_domain::participation::statement_conditions(&record.case)
+        .into_iter()
+        .map(|c| StatementCondition {
+            kind: kind_label(&c.kind),
+            text: c.text,
+            source: c.source.unwrap_or_default(),
+        })
+        .collect();
+    let hearing_deadline = if input.hearing_deadline.is_empty() {
+        (german_today(app.now()) + time::Duration::days(14)).to_string()
+    } else {
+        input.hearing_deadline.clone()
+    };
     let condition_rows = (0..CONDITION_ROWS.max(conditions.len() + 1))
         .map(|i| {
             let (kind, text) = conditions.get(i).cloned().unwrap_or_default();
@@ -313,7 +429,13 @@ async fn work_case_page(
         .unwrap_or(StatusCode::OK);
     let (error_field, error_message) = match &failure {
         Some(AppError::Case(CaseError::Invalid { field, message })) => {
-            (field.to_string(), Some(message.get(lang).to_string()))
+            // the hearing's and the participation's fields carry a prefix on the page
+            let field = match input.action.as_str() {
+                "start_hearing" => format!("hearing_{field}"),
+                "start_participation" => format!("participation_{field}"),
+                _ => field.to_string(),
+            };
+            (field, Some(message.get(lang).to_string()))
         }
         Some(e) => (
             "actions".to_string(),
@@ -325,7 +447,15 @@ async fn work_case_page(
         Some(message) => vec![ErrorLink {
             href: match error_field.as_str() {
                 "conditions" => "#condition_kind-1".to_string(),
-                "defects" | "deadline" | "reasons" => format!("#{error_field}"),
+                "defects"
+                | "deadline"
+                | "reasons"
+                | "hearing_reasons"
+                | "hearing_deadline"
+                | "participation_question" => format!("#{error_field}"),
+                "participation_parties" | "participation_documents" => {
+                    "#participation-form".to_string()
+                }
                 _ => "#actions-heading".to_string(),
             },
             text: message.clone(),
@@ -367,6 +497,21 @@ async fn work_case_page(
             refuse: label_of(ActionKind::Refuse),
             issue_notice: label_of(ActionKind::IssueNotice)
                 .filter(|_| record.case.decision.is_some()),
+            start_participation,
+            start_hearing: label_of(ActionKind::StartHearing),
+            participation: participation_rows,
+            party_options,
+            share_options,
+            question: if input.question.is_empty() && input.action.is_empty() {
+                t.question_default.to_string()
+            } else {
+                input.question.clone()
+            },
+            hearing: super::cases::HearingView::of(&record.case, lang),
+            hearing_reasons: input.hearing_reasons.clone(),
+            hearing_deadline,
+            statement_conditions,
+            adopt: input.adopt.unwrap_or(true),
             defects: input.defects,
             deadline,
             reasons: input.reasons,
@@ -379,6 +524,65 @@ async fn work_case_page(
     ))
 }
 
+fn participation_row(
+    p: &amtsweg_domain::participation::ParticipationRequest,
+    lang: Lang,
+    kind_label: &dyn Fn(&str) -> String,
+) -> ParticipationRow {
+    use amtsweg_domain::participation::{Answer, PartyKind, Statement};
+    let t = i18n::t(lang);
+    let (status, badge) = match &p.answer {
+        None => (t.participation_open, "info"),
+        Some(Answer::Party { .. }) => (t.participation_answered, "success"),
+        Some(Answer::Deemed { .. }) => (t.participation_deemed, "warning"),
+    };
+    let (details, conditions) = match &p.answer {
+        Some(Answer::Party { statement, .. }) => match statement {
+            Statement::NoConcerns { remarks } | Statement::ConsentGiven { remarks } => {
+                (remarks.clone(), Vec::new())
+            }
+            Statement::Conditions {
+                conditions,
+                remarks,
+            } => (
+                remarks.clone(),
+                conditions
+                    .iter()
+                    .map(|c| (kind_label(&c.kind), c.text.clone()))
+                    .collect(),
+            ),
+            Statement::Objection { reasons } | Statement::ConsentRefused { reasons } => {
+                (reasons.clone(), Vec::new())
+            }
+        },
+        _ => (String::new(), Vec::new()),
+    };
+    ParticipationRow {
+        request_id: p.id.to_string(),
+        party: p.party_name.clone(),
+        kind: match p.party_kind {
+            PartyKind::Agency => t.party_agency,
+            PartyKind::Municipality => t.party_municipality,
+        },
+        requested: format::date(lang, p.requested_on),
+        due: format::date(lang, p.due),
+        due_iso: p.due.to_string(),
+        status,
+        badge,
+        answer: p
+            .answer
+            .as_ref()
+            .map(|a| a.label().get(lang).to_string())
+            .unwrap_or_else(|| "–".into()),
+        details,
+        conditions,
+        pending_extension: p
+            .pending_extension
+            .as_ref()
+            .map(|e| (format::date(lang, e.until), e.reason.clone())),
+    }
+}
+
 pub async fn case(ctx: Ctx, Path(id): Path<String>, Query(q): Query<DoneQuery>) -> PageResult {
     let case_id = parse_id(&id)?;
     let user = ctx.user()?;
@@ -389,16 +593,10 @@ pub async fn case(ctx: Ctx, Path(id): Path<String>, Query(q): Query<DoneQuery>) 
     work_case_page(&ctx, case_id, done, ActionInput::default(), None).await
 }
 
-fn invalid(field: &'static str, de: &str, en: &str) -> AppError {
-    AppError::Case(CaseError::Invalid {
-        field,
-        message: Text::new(de, en),
-    })
-}
-
 /// The action of a staff form, and what was typed into it.
 fn parse_action(action: &str, fields: &Fields) -> Result<(CaseAction, ActionInput), AppError> {
     let mut input = ActionInput::default();
+    let action_code = action;
     let action = match action {
         "take_over" => CaseAction::TakeOver,
         "confirm_complete" => CaseAction::ConfirmComplete,
@@ -417,35 +615,17 @@ fn parse_action(action: &str, fields: &Fields) -> Result<(CaseAction, ActionInpu
             }
         }
         "approve" => {
-            let kinds = fields.all("condition_kind");
-            let texts = fields.all("condition_text");
-            input.conditions = (0..kinds.len().max(texts.len()))
-                .map(|i| {
-                    (
-                        kinds.get(i).copied().unwrap_or("").trim().to_string(),
-                        texts.get(i).copied().unwrap_or("").to_string(),
-                    )
-                })
-                .collect();
-            let mut conditions = Vec::new();
-            for (kind, text) in &input.conditions {
-                if kind.is_empty() && text.trim().is_empty() {
-                    continue;
-                }
-                if kind.is_empty() {
-                    let (de, en) = (&i18n::DE, &i18n::EN);
-                    return Err(invalid(
-                        "conditions",
-                        de.condition_kind_missing,
-                        en.condition_kind_missing,
-                    ));
-                }
-                conditions.push(ConditionItem {
-                    kind: kind.clone(),
-                    text: text.clone(),
-                });
+            let (rows, conditions) = super::conditions_from_form(fields);
+            input.conditions = rows;
+            let conditions = conditions?;
+            // the checkbox is sent only when ticked; the form says it is there
+            let adopt = fields.get("adopt_statement_conditions").is_some()
+                || fields.get("adopt_offered").is_none();
+            input.adopt = Some(adopt);
+            CaseAction::Approve {
+                conditions,
+                adopt_statement_conditions: adopt,
             }
-            CaseAction::Approve { conditions }
         }
         "refuse" => {
             input.reasons = fields.get("reasons").unwrap_or("").to_string();
@@ -454,8 +634,33 @@ fn parse_action(action: &str, fields: &Fields) -> Result<(CaseAction, ActionInpu
             }
         }
         "issue_notice" => CaseAction::IssueNotice,
+        "start_participation" => {
+            input.parties = fields.all("party").iter().map(|s| s.to_string()).collect();
+            input.shared = fields.all("share").iter().map(|s| s.to_string()).collect();
+            input.question = fields.get("question").unwrap_or("").to_string();
+            let ids = |values: &[String]| -> Result<Vec<Uuid>, AppError> {
+                values
+                    .iter()
+                    .map(|v| Uuid::parse_str(v).map_err(|_| AppError::NotFound))
+                    .collect()
+            };
+            CaseAction::StartParticipation {
+                parties: ids(&input.parties)?,
+                question: input.question.clone(),
+                document_ids: ids(&input.shared)?,
+            }
+        }
+        "start_hearing" => {
+            input.hearing_reasons = fields.get("hearing_reasons").unwrap_or("").to_string();
+            input.hearing_deadline = fields.get("hearing_deadline").unwrap_or("").to_string();
+            CaseAction::StartHearing {
+                reasons: input.hearing_reasons.clone(),
+                deadline: input.hearing_deadline.clone(),
+            }
+        }
         _ => return Err(AppError::NotFound),
     };
+    input.action = action_code.to_string();
     Ok((action, input))
 }
 
@@ -496,6 +701,37 @@ pub async fn act(
     }
 }
 
+/// The caseworker grants or refuses an agency's request for more time.
+pub async fn decide_extension(
+    ctx: Ctx,
+    Path((id, request)): Path<(String, String)>,
+    fields: Fields,
+) -> PageResult {
+    let user = ctx.user()?;
+    ctx.check_csrf(fields.get("csrf"))?;
+    let case_id = parse_id(&id)?;
+    let request_id = parse_id(&request)?;
+    let grant = fields.get("grant") == Some("yes");
+    match ctx
+        .app()
+        .decide_extension(user, case_id, request_id, grant)
+        .await
+    {
+        Ok(_) => {
+            let done = if grant {
+                "extension_granted"
+            } else {
+                "extension_refused"
+            };
+            Ok(see_other(&format!("/work/cases/{case_id}?done={done}")))
+        }
+        Err(e @ (AppError::Case(_) | AppError::Conflict { .. } | AppError::BadRequest { .. })) => {
+            work_case_page(&ctx, case_id, None, ActionInput::default(), Some(e)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -519,7 +755,7 @@ mod tests {
             ("condition_kind", "4"),
             ("condition_text", "Baubeginn anzeigen"),
         ]);
-        let Ok((CaseAction::Approve { conditions }, _)) = parse_action("approve", &form) else {
+        let Ok((CaseAction::Approve { conditions, .. }, _)) = parse_action("approve", &form) else {
             panic!("approve expected");
         };
         let kinds: Vec<&str> = conditions.iter().map(|c| c.kind.as_str()).collect();

@@ -43,7 +43,7 @@ impl UploadProblem {
     }
 
     /// Problems of the file are shown at the form; anything else is an error page.
-    fn from_app(e: AppError) -> Result<Self, Failure> {
+    pub(super) fn from_app(e: AppError) -> Result<Self, Failure> {
         let field = match &e {
             AppError::BadRequest { code, .. } if *code == "unknown_document_type" => {
                 "document_type"
@@ -90,7 +90,7 @@ async fn small_text(field: &mut Field<'_>, limit: usize) -> Result<String, AppEr
 }
 
 /// Checks the CSRF token, which must be the first part, before anything is streamed.
-async fn check_first_csrf(ctx: &Ctx, multipart: &mut Multipart) -> Result<(), Failure> {
+pub(super) async fn check_first_csrf(ctx: &Ctx, multipart: &mut Multipart) -> Result<(), Failure> {
     let mut field = match multipart.next_field().await {
         Ok(Some(field)) if field.name() == Some("csrf") => field,
         _ => return Err(Failure::Csrf),
@@ -107,7 +107,7 @@ type FileBody<'a> = Field<'a>;
 /// The content type a file name promises, for the few types we sniff.
 /// Reads `document_type` and opens the `file` part for streaming. A file whose content
 /// contradicts its name (PNG bytes in `plan.pdf`) is refused before anything is stored.
-async fn open_upload(
+pub(super) async fn open_upload(
     multipart: &mut Multipart,
 ) -> Result<Result<UploadSource<FileBody<'_>>, UploadProblem>, Failure> {
     let (de, en) = (&i18n::DE, &i18n::EN);
@@ -150,13 +150,15 @@ async fn open_upload(
 
 /// Reads and discards the rest of a refused upload, so that the browser finishes sending and
 /// shows the error page instead of a reset connection. The route's body limit bounds it.
-async fn drain(multipart: &mut Multipart) {
+pub(super) async fn drain(multipart: &mut Multipart) {
     while let Ok(Some(mut field)) = multipart.next_field().await {
         while let Ok(Some(_)) = field.chunk().await {}
     }
 }
 
-fn multipart_of(multipart: Result<Multipart, MultipartRejection>) -> Result<Multipart, Failure> {
+pub(super) fn multipart_of(
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Multipart, Failure> {
     multipart.map_err(|_| Failure::Csrf)
 }
 

@@ -1,0 +1,616 @@
+//! Participation with a moved clock, over HTTP: the document request stops the completeness
+//! check and the supplement starts it anew; two agencies and the municipality are asked —
+//! the fire service answers with a condition that reaches the notice, the monument authority
+//! stays silent and is deemed to have no concerns, the municipality stays silent and its
+//! consent is deemed given — then the permit. And what an agency user may see: only what
+//! was shared with it.
+
+mod common;
+
+use common::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const FIRE: &str = "brandschutz@demo.amtsweg.de";
+const MONUMENT: &str = "denkmalschutz@demo.amtsweg.de";
+const TOWN: &str = "gemeinde@demo.amtsweg.de";
+
+async fn move_clock(server: &Server, days: u32) -> Value {
+    let admin = login(server, "admin@demo.amtsweg.de", PASSWORD).await;
+    let r = admin
+        .post("/api/v1/test/clock", json!({ "advance_days": days }))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "move the clock");
+    r.json().await.expect("json")
+}
+
+fn deadline_status(case: &Value, rule: &str) -> Value {
+    case["deadlines"]
+        .as_array()
+        .and_then(|d| d.iter().find(|d| d["rule"] == rule))
+        .map(|d| d["status"].clone())
+        .unwrap_or(Value::Null)
+}
+
+fn in_days(days: i64) -> String {
+    (time::OffsetDateTime::now_utc() + time::Duration::days(days))
+        .date()
+        .to_string()
+}
+
+fn date_plus(date: &str, days: i64) -> String {
+    let d = time::Date::parse(
+        date,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .expect("date");
+    (d + time::Duration::days(days)).to_string()
+}
+
+fn document_id(case: &Value, document_type: &str) -> String {
+    case["documents"]
+        .as_array()
+        .expect("documents")
+        .iter()
+        .find(|d| d["document_type"] == document_type)
+        .and_then(|d| d["id"].as_str())
+        .unwrap_or_else(|| panic!("no {document_type}"))
+        .to_string()
+}
+
+fn party_id(directory: &Value, topic: &str) -> String {
+    directory
+        .as_array()
+        .expect("directory")
+        .iter()
+        .find(|p| p["topic"] == topic)
+        .and_then(|p| p["id"].as_str())
+        .unwrap_or_else(|| panic!("no {topic} in the directory"))
+        .to_string()
+}
+
+/// The request of the logged-in agency user (there is one per case here).
+async fn my_request(agency: &Api<'_>) -> String {
+    let inbox = agency.json("/api/v1/participation").await;
+    let list = inbox.as_array().expect("requests");
+    assert_eq!(list.len(), 1, "{inbox}");
+    list[0]["id"].as_str().expect("id").to_string()
+}
+
+fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("n.pdf");
+    std::fs::write(&path, bytes).expect("write");
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils, installed by scripts/install-test-deps)");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[tokio::test]
+async fn two_agencies_and_the_municipality_one_answers_two_stay_silent_then_the_permit() {
+    let server = Server::start();
+    let applicant = register(&server, "bauherrin@example.org", "Zoë Dvořák").await;
+    let caseworker = login(&server, CASEWORKER, PASSWORD).await;
+    let (case_id, file_number) = submitted_case(&applicant).await;
+    let ok = |r: reqwest::Response| {
+        let status = r.status();
+        async move {
+            let body = r.text().await.unwrap_or_default();
+            assert_eq!(status, StatusCode::OK, "{body}");
+            serde_json::from_str::<Value>(&body).unwrap_or(Value::Null)
+        }
+    };
+    ok(caseworker
+        .act(&case_id, json!({ "action": "take_over" }))
+        .await)
+    .await;
+
+    // the document request stops the completeness check; the supplement starts it anew
+    ok(caseworker
+        .act(&case_id, json!({ "action": "request_documents", "defects": ["Lageplan mit Abstandsflächen"], "deadline": in_days(14) }))
+        .await)
+    .await;
+    let case = caseworker.json(&format!("/api/v1/cases/{case_id}")).await;
+    assert_eq!(deadline_status(&case, "completeness_check"), "stopped");
+    assert_eq!(deadline_status(&case, "supplement"), "running");
+    let r = applicant
+        .upload(
+            &format!("/api/v1/cases/{case_id}/supplements"),
+            "lageplan",
+            "lageplan-neu.pdf",
+            pdf("neu"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    ok(applicant
+        .act(&case_id, json!({ "action": "supply_documents" }))
+        .await)
+    .await;
+    let case = caseworker.json(&format!("/api/v1/cases/{case_id}")).await;
+    assert_eq!(deadline_status(&case, "completeness_check"), "running");
+    assert_eq!(deadline_status(&case, "supplement"), "ended");
+    let kinds: Vec<&str> = case["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    assert!(kinds.ends_with(&["documents_requested", "documents_supplied"]));
+    ok(caseworker
+        .act(&case_id, json!({ "action": "confirm_complete" }))
+        .await)
+    .await;
+
+    // the directory of the authority; applicants have none
+    let directory = caseworker.json("/api/v1/directory").await;
+    assert_eq!(directory.as_array().map(Vec::len), Some(4), "{directory}");
+    assert_eq!(
+        applicant.get("/api/v1/directory").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let fire_id = party_id(&directory, "fire_protection");
+    let monument_id = party_id(&directory, "monument_protection");
+    let town_id = party_id(&directory, "municipal_consent");
+
+    // ask: only the site plan is shared
+    let case = caseworker.json(&format!("/api/v1/cases/{case_id}")).await;
+    let site_plan = document_id(&case, "lageplan");
+    let drawings = document_id(&case, "bauzeichnungen");
+    let unknown = caseworker
+        .act(&case_id, json!({ "action": "start_participation", "parties": [fire_id, case_id], "question": "?" }))
+        .await;
+    assert_eq!(
+        unknown.status(),
+        StatusCode::BAD_REQUEST,
+        "a party outside the directory"
+    );
+    let started = ok(caseworker
+        .act(
+            &case_id,
+            json!({
+                "action": "start_participation",
+                "parties": [fire_id, monument_id, town_id],
+                "question": "Bitte nehmen Sie zum Neubau eines Einfamilienhauses Stellung.",
+                "documents": [site_plan],
+            }),
+        )
+        .await)
+    .await;
+    assert_eq!(started["state"], "participation");
+    let case = caseworker.json(&format!("/api/v1/cases/{case_id}")).await;
+    assert_eq!(case["portal_status"], "08");
+    let requests = case["participations"].as_array().expect("participations");
+    assert_eq!(requests.len(), 3);
+    assert!(requests.iter().all(|p| p["status"] == "open"));
+    let town_request = requests
+        .iter()
+        .find(|p| p["party_kind"] == "municipality")
+        .expect("municipality asked");
+    assert_eq!(town_request["rule"], "municipal_consent");
+    // the decision clock waits for the statements
+    assert_eq!(deadline_status(&case, "decision"), "stopped");
+    // the applicant learns that agencies were asked, not whom and what
+    let own = applicant.json(&format!("/api/v1/cases/{case_id}")).await;
+    assert_eq!(own["portal_status"], "08");
+    assert_eq!(own["participations"], json!([]));
+    let event = own["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .find(|e| e["kind"] == "participation_started")
+        .expect("visible to the applicant");
+    assert!(event["data"].get("requests").is_none());
+    // no decision while the agencies are asked
+    assert_eq!(
+        caseworker
+            .act(&case_id, json!({ "action": "approve" }))
+            .await
+            .status(),
+        StatusCode::CONFLICT
+    );
+
+    // the fire service: sees its request and the site plan, nothing else
+    let fire = login(&server, FIRE, PASSWORD).await;
+    let fire_request = my_request(&fire).await;
+    let view = fire
+        .json(&format!("/api/v1/participation/{fire_request}"))
+        .await;
+    assert_eq!(view["file_number"], file_number.as_str());
+    assert_eq!(
+        view["request"]["question"],
+        "Bitte nehmen Sie zum Neubau eines Einfamilienhauses Stellung."
+    );
+    assert_eq!(view["consequence_de"], "Keine Bedenken (Fiktion)");
+    let shared: Vec<&str> = view["shared_documents"]
+        .as_array()
+        .expect("shared")
+        .iter()
+        .filter_map(|d| d["id"].as_str())
+        .collect();
+    assert_eq!(shared, [site_plan.as_str()]);
+    assert_eq!(
+        fire.get(&format!(
+            "/api/v1/participation/{fire_request}/documents/{site_plan}"
+        ))
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    // a request's deadline can be extended once by up to a month (§ 54(3) LBO BW)
+    let due = view["request"]["due"].as_str().expect("due").to_string();
+    let limit = view["extension_limit"].as_str().expect("extendable");
+    assert_eq!(
+        fire.post(
+            &format!("/api/v1/participation/{fire_request}/extension"),
+            json!({ "until": date_plus(limit, 1), "reason": "Ortstermin" })
+        )
+        .await
+        .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let asked = ok(fire
+        .post(
+            &format!("/api/v1/participation/{fire_request}/extension"),
+            json!({ "until": date_plus(&due, 7), "reason": "Ortstermin mit der Feuerwehr nötig" }),
+        )
+        .await)
+    .await;
+    assert!(asked["pending_extension"].is_object());
+    let granted = ok(caseworker
+        .post(
+            &format!("/api/v1/cases/{case_id}/participation/{fire_request}/extension"),
+            json!({ "grant": true }),
+        )
+        .await)
+    .await;
+    assert_eq!(granted["due"], date_plus(&due, 7).as_str());
+    assert_eq!(granted["extensions"], 1);
+    // an attachment, then the statement with a condition
+    let attached = fire
+        .upload(
+            &format!("/api/v1/participation/{fire_request}/attachments"),
+            "",
+            "stellungnahme-brandschutz.pdf",
+            pdf("Brandschutz"),
+        )
+        .await;
+    assert_eq!(attached.status(), StatusCode::CREATED);
+    let condition = "Rauchwarnmelder sind in allen Aufenthaltsräumen einzubauen.";
+    let answered = ok(fire
+        .post(
+            &format!("/api/v1/participation/{fire_request}/statement"),
+            json!({ "verdict": "conditions", "conditions": [{ "kind": "2", "text": condition }] }),
+        )
+        .await)
+    .await;
+    assert_eq!(answered["status"], "answered");
+    assert_eq!(
+        answered["answer"]["attachment_ids"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    let again = fire
+        .post(
+            &format!("/api/v1/participation/{fire_request}/statement"),
+            json!({ "verdict": "no_concerns" }),
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::CONFLICT, "answered once");
+
+    // a month and a bit: the monument authority stayed silent — deemed no concerns
+    let moved = move_clock(&server, 33).await;
+    assert_eq!(moved["deemed_statements"], 1, "{moved}");
+    assert_eq!(moved["deemed_approvals"], 0, "{moved}");
+    let caseworker = login(&server, CASEWORKER, PASSWORD).await;
+    let case = caseworker.json(&format!("/api/v1/cases/{case_id}")).await;
+    let statuses: Vec<(&str, &str)> = case["participations"]
+        .as_array()
+        .expect("participations")
+        .iter()
+        .map(|p| {
+            (
+                p["party_kind"].as_str().unwrap_or(""),
+                p["status"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("agency", "answered"),
+            ("agency", "deemed"),
+            ("municipality", "open")
+        ]
+    );
+    assert_eq!(
+        case["participations"][1]["answer"]["verdict"],
+        "deemed_no_concerns"
+    );
+    assert_eq!(case["state"], "participation");
+    // the silent agency can no longer answer
+    let monument = login(&server, MONUMENT, PASSWORD).await;
+    let monument_request = my_request(&monument).await;
+    assert_eq!(
+        monument
+            .post(
+                &format!("/api/v1/participation/{monument_request}/statement"),
+                json!({ "verdict": "objection", "reasons": "zu spät" })
+            )
+            .await
+            .status(),
+        StatusCode::CONFLICT
+    );
+
+    // two months: the municipality stayed silent — its consent is deemed given (§ 36(2) BauGB)
+    let moved = move_clock(&server, 31).await;
+    assert_eq!(moved["deemed_statements"], 1, "{moved}");
+    let caseworker = login(&server, CASEWORKER, PASSWORD).await;
+    let case = caseworker.json(&format!("/api/v1/cases/{case_id}")).await;
+    assert_eq!(case["state"], "participation_complete");
+    assert_eq!(case["portal_status"], "09");
+    assert_eq!(
+        case["participations"][2]["answer"]["verdict"],
+        "deemed_consent"
+    );
+    // the decision clock runs again, anew from the last statement
+    assert_eq!(deadline_status(&case, "decision"), "running");
+
+    // the permit: the fire service's condition comes first, with its source
+    let approved = ok(caseworker
+        .act(&case_id, json!({ "action": "approve", "conditions": [{ "kind": "4", "text": "Der Baubeginn ist anzuzeigen." }] }))
+        .await)
+    .await;
+    assert_eq!(approved["state"], "approval_drafted");
+    ok(caseworker
+        .act(&case_id, json!({ "action": "issue_notice" }))
+        .await)
+    .await;
+    let applicant = login(&server, "bauherrin@example.org", "ein-langes-Passwort-1").await;
+    let own = applicant.json(&format!("/api/v1/cases/{case_id}")).await;
+    let conditions = own["decision"]["conditions"]
+        .as_array()
+        .expect("conditions");
+    assert_eq!(conditions.len(), 2);
+    assert_eq!(conditions[0]["text"], condition);
+    assert_eq!(
+        conditions[0]["source"],
+        "Kreisbrandmeister Musterkreis – Vorbeugender Brandschutz"
+    );
+    // the statement's attachment stays internal
+    assert!(
+        own["documents"]
+            .as_array()
+            .expect("documents")
+            .iter()
+            .all(|d| d["origin"] != "statement")
+    );
+    let notice = applicant
+        .get(&format!("/api/v1/cases/{case_id}/notice"))
+        .await;
+    assert_eq!(notice.status(), StatusCode::OK);
+    let text = pdf_text(&notice.bytes().await.expect("pdf"));
+    assert!(text.contains("Rauchwarnmelder"), "{text}");
+    assert!(text.contains("Vorbeugender Brandschutz"), "{text}");
+    assert!(text.contains("Baubeginn ist anzuzeigen"), "{text}");
+
+    let _ = drawings;
+    let (ok_chain, report) = audit_verify(&server);
+    assert!(ok_chain, "{report}");
+}
+
+#[tokio::test]
+async fn an_agency_user_reads_only_what_was_shared_with_its_agency() {
+    let server = Server::start();
+    let applicant = register(&server, "nachbar@example.org", "Jürgen Schäfer").await;
+    let caseworker = login(&server, CASEWORKER, PASSWORD).await;
+    let (case_id, _) = submitted_case(&applicant).await;
+    let (other_case, _) = submitted_case(&applicant).await;
+    for action in ["take_over", "confirm_complete"] {
+        assert_eq!(
+            caseworker
+                .act(&case_id, json!({ "action": action }))
+                .await
+                .status(),
+            StatusCode::OK
+        );
+    }
+    let directory = caseworker.json("/api/v1/directory").await;
+    let case = caseworker.json(&format!("/api/v1/cases/{case_id}")).await;
+    let site_plan = document_id(&case, "lageplan");
+    let drawings = document_id(&case, "bauzeichnungen");
+    let other = caseworker
+        .json(&format!("/api/v1/cases/{other_case}"))
+        .await;
+    let other_plan = document_id(&other, "lageplan");
+    let r = caseworker
+        .act(
+            &case_id,
+            json!({
+                "action": "start_participation",
+                "parties": [party_id(&directory, "fire_protection")],
+                "question": "Brandschutz?",
+                "documents": [site_plan],
+            }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+
+    let fire = login(&server, FIRE, PASSWORD).await;
+    let request = my_request(&fire).await;
+    let monument = login(&server, MONUMENT, PASSWORD).await;
+    let town = login(&server, TOWN, PASSWORD).await;
+    // not asked: nothing in the inbox, and the fire service's request is "not found"
+    for outsider in [&monument, &town] {
+        assert_eq!(outsider.json("/api/v1/participation").await, json!([]));
+        for path in [
+            format!("/api/v1/participation/{request}"),
+            format!("/api/v1/participation/{request}/documents/{site_plan}"),
+        ] {
+            assert_eq!(
+                outsider.get(&path).await.status(),
+                StatusCode::NOT_FOUND,
+                "{path}"
+            );
+        }
+        assert_eq!(
+            outsider
+                .post(
+                    &format!("/api/v1/participation/{request}/statement"),
+                    json!({ "verdict": "no_concerns" })
+                )
+                .await
+                .status(),
+            StatusCode::NOT_FOUND
+        );
+    }
+    // the asked agency: no case, no unshared document, no other case, no staff functions
+    for path in [
+        format!("/api/v1/cases/{case_id}"),
+        format!("/api/v1/cases/{other_case}"),
+        format!("/api/v1/documents/{site_plan}"),
+        format!("/api/v1/documents/{drawings}"),
+        format!("/api/v1/participation/{request}/documents/{drawings}"),
+        format!("/api/v1/participation/{request}/documents/{other_plan}"),
+    ] {
+        assert_eq!(
+            fire.get(&path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    for path in ["/api/v1/cases", "/api/v1/directory"] {
+        assert_eq!(
+            fire.get(path).await.status(),
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    assert_eq!(
+        fire.act(&case_id, json!({ "action": "approve" }))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        fire.post(
+            &format!("/api/v1/cases/{case_id}/participation/{request}/extension"),
+            json!({ "grant": true })
+        )
+        .await
+        .status(),
+        StatusCode::NOT_FOUND
+    );
+    // staff and applicants are no agency
+    for other_user in [&caseworker, &applicant] {
+        assert_eq!(
+            other_user
+                .get(&format!("/api/v1/participation/{request}"))
+                .await
+                .status(),
+            StatusCode::NOT_FOUND
+        );
+    }
+    // what the agency may read, it reads; each read is on the audit trail
+    assert_eq!(
+        fire.get(&format!(
+            "/api/v1/participation/{request}/documents/{site_plan}"
+        ))
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    let (ok, report) = audit_verify(&server);
+    assert!(ok, "{report}");
+}
+
+#[tokio::test]
+async fn a_deemed_approval_is_warned_ahead_and_fires_unless_waived() {
+    let server = Server::start();
+    let applicant = register(&server, "fiktion@example.org", "Erika Fiktion").await;
+    let caseworker = login(&server, CASEWORKER, PASSWORD).await;
+    let (waived, _) = submitted_case(&applicant).await;
+    let (deemed, deemed_number) = submitted_case(&applicant).await;
+    for case in [&waived, &deemed] {
+        for action in ["take_over", "confirm_complete"] {
+            assert_eq!(
+                caseworker
+                    .act(case, json!({ "action": action }))
+                    .await
+                    .status(),
+                StatusCode::OK
+            );
+        }
+    }
+    // the applicant may waive the deemed approval (§ 42a(1) VwVfG), once
+    assert_eq!(
+        applicant
+            .act(&waived, json!({ "action": "waive_deemed_approval" }))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        applicant
+            .act(&waived, json!({ "action": "waive_deemed_approval" }))
+            .await
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let own = applicant.json(&format!("/api/v1/cases/{waived}")).await;
+    assert_eq!(own["deemed_approval_waived"], true);
+    assert_eq!(deadline_status(&own, "decision"), "ended");
+
+    // close to the end of the month: the caseworker is warned ahead
+    let case = caseworker.json(&format!("/api/v1/cases/{deemed}")).await;
+    let due = case["deadlines"]
+        .as_array()
+        .and_then(|d| d.iter().find(|d| d["rule"] == "decision"))
+        .and_then(|d| d["due"].as_str())
+        .expect("decision due")
+        .to_string();
+    let today = time::OffsetDateTime::now_utc().date();
+    let due_date = time::Date::parse(
+        &due,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .expect("date");
+    let to_the_day_before = (due_date - today).whole_days() - 1;
+    let moved = move_clock(&server, to_the_day_before as u32).await;
+    assert!(moved["reminders"].as_u64().unwrap_or(0) >= 1, "{moved}");
+    assert_eq!(moved["deemed_approvals"], 0);
+    let caseworker = login(&server, CASEWORKER, PASSWORD).await;
+    let mail = caseworker.json("/api/v1/mailbox").await;
+    assert!(
+        mail.as_array().expect("messages").iter().any(|m| {
+            let subject = m["subject"].as_str().unwrap_or("");
+            subject.starts_with("Genehmigungsfiktion droht") && subject.contains(&deemed_number)
+        }),
+        "{mail}"
+    );
+    // the day after the deadline: the permit is deemed granted; the waived case goes on
+    let moved = move_clock(&server, 2).await;
+    assert_eq!(moved["deemed_approvals"], 1, "{moved}");
+    let applicant = login(&server, "fiktion@example.org", "ein-langes-Passwort-1").await;
+    let own = applicant.json(&format!("/api/v1/cases/{deemed}")).await;
+    assert_eq!(own["state"], "deemed_approved");
+    assert_eq!(own["portal_status"], "58");
+    let mailbox = applicant.json("/api/v1/mailbox").await;
+    assert!(mailbox.as_array().expect("messages").iter().any(|m| {
+        m["subject"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("Genehmigung gilt als erteilt")
+    }));
+    let other = applicant.json(&format!("/api/v1/cases/{waived}")).await;
+    assert_eq!(other["state"], "substantive_check");
+    // nothing fires twice
+    let again = move_clock(&server, 1).await;
+    assert_eq!(again["deemed_approvals"], 0);
+    let (ok, report) = audit_verify(&server);
+    assert!(ok, "{report}");
+}
