@@ -158,10 +158,10 @@ enum UserCommand {
         email: String,
         #[arg(long)]
         name: String,
-        /// applicant, architect, caseworker, head_of_unit or admin
+        /// applicant, architect, caseworker, head_of_unit, admin or agency
         #[arg(long)]
         role: String,
-        /// The authority of staff and admins.
+        /// The authority of staff and admins; for agency users their agency or municipality.
         #[arg(long)]
         authority: Option<String>,
     },
@@ -207,7 +207,13 @@ fn spawn_scheduler(app: Arc<amtsweg_server::App>, interval: std::time::Duration)
         loop {
             tick.tick().await;
             match app.run_deadline_jobs().await {
-                Ok(report) if report.deemed_withdrawals + report.reminders > 0 => {
+                Ok(report)
+                    if report.deemed_withdrawals
+                        + report.deemed_approvals
+                        + report.deemed_statements
+                        + report.reminders
+                        > 0 =>
+                {
                     tracing::info!(?report, "deadline jobs");
                 }
                 Ok(_) => {}

@@ -614,3 +614,194 @@ async fn a_deemed_approval_is_warned_ahead_and_fires_unless_waived() {
     let (ok, report) = audit_verify(&server);
     assert!(ok, "{report}");
 }
+
+fn cli(server: &Server, args: &[&str]) -> std::process::Output {
+    amtsweg()
+        .args(args)
+        .args(server.store_args())
+        .env("AMTSWEG_NEW_PASSWORD", "ein-langes-Passwort-3")
+        .output()
+        .expect("run amtsweg")
+}
+
+fn cli_ok(server: &Server, args: &[&str]) -> String {
+    let out = cli(server, args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[tokio::test]
+async fn an_agency_added_on_the_command_line_is_asked_and_answers() {
+    let server = Server::start();
+    let authorities = cli_ok(&server, &["authority", "list"]);
+    let building_authority = authorities
+        .lines()
+        .find(|l| l.contains("\tbuilding_authority\t"))
+        .and_then(|l| l.split('\t').next())
+        .expect("the demo building authority")
+        .to_string();
+    let agency = cli_ok(
+        &server,
+        &[
+            "authority",
+            "add",
+            "--agency",
+            "--name",
+            "Straßenbauamt Musterkreis",
+            "--address",
+            "Ringstraße 1\\n70173 Musterstadt",
+            "--state",
+            "BW",
+        ],
+    );
+    // a building authority is no party, a topic must be known
+    assert!(
+        !cli(
+            &server,
+            &[
+                "authority",
+                "directory",
+                "--authority",
+                &building_authority,
+                "--party",
+                &building_authority,
+                "--topic",
+                "roads"
+            ]
+        )
+        .status
+        .success()
+    );
+    assert!(
+        !cli(
+            &server,
+            &[
+                "authority",
+                "directory",
+                "--authority",
+                &building_authority,
+                "--party",
+                &agency,
+                "--topic",
+                "wetter"
+            ]
+        )
+        .status
+        .success()
+    );
+    cli_ok(
+        &server,
+        &[
+            "authority",
+            "directory",
+            "--authority",
+            &building_authority,
+            "--party",
+            &agency,
+            "--topic",
+            "roads",
+        ],
+    );
+    // an agency user belongs to an agency, staff to a building authority
+    let wrong = cli(
+        &server,
+        &[
+            "user",
+            "add",
+            "--email",
+            "falsch@example.org",
+            "--name",
+            "Falk Falsch",
+            "--role",
+            "agency",
+            "--authority",
+            &building_authority,
+        ],
+    );
+    assert!(!wrong.status.success());
+    cli_ok(
+        &server,
+        &[
+            "user",
+            "add",
+            "--email",
+            "strasse@example.org",
+            "--name",
+            "Stefan Straße",
+            "--role",
+            "agency",
+            "--authority",
+            &agency,
+        ],
+    );
+
+    let applicant = register(&server, "strassen@example.org", "Rita Rand").await;
+    let caseworker = login(&server, CASEWORKER, PASSWORD).await;
+    let (case_id, _) = submitted_case(&applicant).await;
+    for action in ["take_over", "confirm_complete"] {
+        assert_eq!(
+            caseworker
+                .act(&case_id, json!({ "action": action }))
+                .await
+                .status(),
+            StatusCode::OK
+        );
+    }
+    let directory = caseworker.json("/api/v1/directory").await;
+    assert_eq!(directory.as_array().map(Vec::len), Some(5));
+    let r = caseworker
+        .act(
+            &case_id,
+            json!({
+                "action": "start_participation",
+                "parties": [party_id(&directory, "roads")],
+                "question": "Zufahrt zur Kreisstraße?",
+            }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let roads = login(&server, "strasse@example.org", "ein-langes-Passwort-3").await;
+    let request = my_request(&roads).await;
+    let view = roads
+        .json(&format!("/api/v1/participation/{request}"))
+        .await;
+    assert_eq!(view["shared_documents"], json!([]), "nothing was shared");
+    // an objection needs reasons; then it is on record for the caseworker
+    assert_eq!(
+        roads
+            .post(
+                &format!("/api/v1/participation/{request}/statement"),
+                json!({ "verdict": "objection", "reasons": " " })
+            )
+            .await
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let answered: Value = roads
+        .post(
+            &format!("/api/v1/participation/{request}/statement"),
+            json!({ "verdict": "objection", "reasons": "Die Zufahrt liegt im Sichtdreieck der Einmündung." }),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(answered["answer"]["verdict"], "objection");
+    let case = caseworker.json(&format!("/api/v1/cases/{case_id}")).await;
+    assert_eq!(case["state"], "participation_complete");
+    assert_eq!(
+        case["participations"][0]["answer"]["reasons"],
+        "Die Zufahrt liegt im Sichtdreieck der Einmündung."
+    );
+    let mail = caseworker.json("/api/v1/mailbox").await;
+    assert!(mail.as_array().expect("messages").iter().any(|m| {
+        m["subject"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("Stellungnahme eingegangen")
+    }));
+}

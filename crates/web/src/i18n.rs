@@ -227,6 +227,7 @@ strings! {
     assignee_other: "zugewiesen", "assigned";
     assignee_none: "offen", "open";
     overdue: "abgelaufen", "overdue";
+    due_soon: "bald fällig", "due soon";
     previous_page: "Vorherige Seite", "Previous page";
     next_page: "Nächste Seite", "Next page";
     pages_nav: "Seiten", "Pages";

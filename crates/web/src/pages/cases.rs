@@ -383,6 +383,9 @@ pub async fn message(ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let case_href = message.case_id.map(|c| {
         if user.user.role.is_staff() {
             format!("/work/cases/{c}")
+        } else if user.user.role == amtsweg_domain::policy::Role::Agency {
+            // an agency sees requests, never the case
+            "/participation".to_string()
         } else {
             format!("/cases/{c}")
         }

@@ -37,6 +37,8 @@ pub struct InboxRow {
     pub badge: &'static str,
     pub deadline: String,
     pub overdue: bool,
+    /// Due within the next seven days.
+    pub due_soon: bool,
     pub received: String,
     pub assignee: String,
 }
@@ -107,6 +109,8 @@ pub async fn inbox(ctx: Ctx, Query(params): Query<InboxParams>) -> PageResult {
                     .map(|d| format::date(lang, d))
                     .unwrap_or_else(|| "–".to_string()),
                 overdue: deadline.is_some_and(|d| d < today),
+                due_soon: deadline
+                    .is_some_and(|d| d >= today && d <= today + time::Duration::days(7)),
                 received: format::day_text(lang, &c.submitted_at),
                 assignee: assignee_text(lang, c.assignee_id, user.user.id),
             }
