@@ -277,4 +277,28 @@ mod tests {
         assert!(error.starts_with("configuration: database: "), "{error}");
         assert!(!error.contains("geheim"), "{error}");
     }
+
+    #[test]
+    fn the_s3_document_store_needs_a_bucket_and_fits_its_limits() {
+        let check = |text: &str| {
+            let mut config: Config = toml::from_str(text).expect("config");
+            config.services_dir = PathBuf::from(".");
+            config.validate().err().map(|e| e.to_string())
+        };
+        assert_eq!(check("[documents]\nstore = \"local\"\n"), None);
+        assert_eq!(
+            check(
+                "[documents]\nstore = \"s3\"\nbucket = \"b\"\nendpoint = \"http://127.0.0.1:9000\"\n"
+            ),
+            None
+        );
+        let missing = check("[documents]\nstore = \"s3\"\n").unwrap_or_default();
+        assert!(missing.contains("documents.bucket"), "{missing}");
+        let stray = check("[documents]\nbucket = \"b\"\n").unwrap_or_default();
+        assert!(stray.contains("documents.store"), "{stray}");
+        let big = check("max_upload_mib = 6000\n[documents]\nstore = \"s3\"\nbucket = \"b\"\n")
+            .unwrap_or_default();
+        assert!(big.contains("max_upload_mib"), "{big}");
+        assert!(toml::from_str::<Config>("[documents]\nstore = \"ftp\"\n").is_err());
+    }
 }
