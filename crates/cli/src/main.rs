@@ -230,7 +230,11 @@ async fn serve(mut config: Config, demo: bool) -> Result<(), String> {
     }
     let addr = config.validate().map_err(|e| e.to_string())?;
     let interval = std::time::Duration::from_secs(config.scheduler_interval_secs);
-    tracing::info!(database = %config.describe_database(), "opening");
+    tracing::info!(
+        database = %config.describe_database(),
+        documents = %config.describe_documents(),
+        "opening"
+    );
     let app = bootstrap::open(config, Arc::new(SystemClock)).await?;
     if demo {
         bootstrap::seed_demo(&app).await?;
@@ -497,11 +501,12 @@ async fn main() -> ExitCode {
             command: ConfigCommand::Check { common, listen },
         } => config(&common, listen.as_ref()).map(|c| {
             println!(
-                "configuration OK: listen {}, data {}, services {}, database {}",
+                "configuration OK: listen {}, data {}, services {}, database {}, documents {}",
                 c.listen,
                 c.data_dir.display(),
                 c.services_dir.display(),
-                c.describe_database()
+                c.describe_database(),
+                c.describe_documents()
             );
         }),
     };

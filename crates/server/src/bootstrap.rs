@@ -35,16 +35,19 @@ pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, String> {
     }
 }
 
-/// Opens everything the application needs: the database, the document folder under the data
-/// folder (shared by all instances), and the service definitions.
+/// Opens everything the application needs: the database, the document store (the folder
+/// `documents/` under the data folder, or an S3 bucket; shared by all instances), and the
+/// service definitions.
 pub async fn open(config: Config, clock: Arc<dyn Clock>) -> Result<Arc<App>, String> {
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| format!("data folder {}: {e}", config.data_dir.display()))?;
     let current = services::read_folder(&config.services_dir)?;
     let store = open_store(&config).await?;
-    let blobs = BlobStore::open(&config.data_dir.join("documents"))
-        .await
-        .map_err(|e| format!("document folder: {e}"))?;
+    let blobs = match config.documents.s3() {
+        Some(s3) => BlobStore::open_s3(&s3).await,
+        None => BlobStore::open(&config.data_dir.join("documents")).await,
+    }
+    .map_err(|e| format!("documents ({}): {e}", config.describe_documents()))?;
     let at = crate::app::format_time(clock.now());
     for version in &current {
         store

@@ -31,6 +31,42 @@ pub struct Config {
     /// How many working days before a deadline of the authority the caseworker is reminded
     /// (one reminder per lead time; the closest one that applies is sent).
     pub reminder_lead_days: Vec<u32>,
+    /// Where document bytes are kept (`[documents]`): the local folder by default.
+    pub documents: DocumentsConfig,
+}
+
+/// `[documents]`: `store = "local"` (the folder `documents/` in `data_dir`, the default) or
+/// `store = "s3"` with `bucket` (and `endpoint`, `region`, `prefix` as needed). S3 credentials
+/// come from `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` in the environment, never from here.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DocumentsConfig {
+    pub store: DocumentStoreKind,
+    pub bucket: Option<String>,
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    pub prefix: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocumentStoreKind {
+    #[default]
+    Local,
+    S3,
+}
+
+impl DocumentsConfig {
+    /// The S3 settings, when documents go to S3.
+    pub fn s3(&self) -> Option<amtsweg_store::blob::S3Config> {
+        (self.store == DocumentStoreKind::S3).then(|| amtsweg_store::blob::S3Config {
+            bucket: self.bucket.clone().unwrap_or_default(),
+            endpoint: self.endpoint.clone(),
+            region: self.region.clone(),
+            prefix: self.prefix.clone(),
+            credentials: None,
+        })
+    }
 }
 
 impl Default for Config {
@@ -46,6 +82,7 @@ impl Default for Config {
             test_clock: false,
             scheduler_interval_secs: 60,
             reminder_lead_days: vec![5, 1],
+            documents: DocumentsConfig::default(),
         }
     }
 }
@@ -126,6 +163,33 @@ impl Config {
                 }
             })?;
         }
+        if self.documents.store == DocumentStoreKind::S3 {
+            if self.documents.bucket.as_deref().unwrap_or("").is_empty() {
+                return Err(ConfigError::Invalid {
+                    field: "documents.bucket",
+                    message: "store = \"s3\" needs a bucket".into(),
+                });
+            }
+            if let Some(endpoint) = &self.documents.endpoint
+                && !(endpoint.starts_with("http://") || endpoint.starts_with("https://"))
+            {
+                return Err(ConfigError::Invalid {
+                    field: "documents.endpoint",
+                    message: "must start with http:// or https://".into(),
+                });
+            }
+            if self.max_upload_bytes() > amtsweg_store::blob::s3::MAX_OBJECT_BYTES {
+                return Err(ConfigError::Invalid {
+                    field: "max_upload_mib",
+                    message: "at most 5120 with store = \"s3\" (an upload is moved to its address with one copy, which S3 allows up to 5 GiB)".into(),
+                });
+            }
+        } else if self.documents.bucket.is_some() || self.documents.endpoint.is_some() {
+            return Err(ConfigError::Invalid {
+                field: "documents.store",
+                message: "bucket/endpoint are set but store is not \"s3\"".into(),
+            });
+        }
         if !self.services_dir.is_dir() {
             return Err(ConfigError::Invalid {
                 field: "services_dir",
@@ -141,6 +205,18 @@ impl Config {
 
     pub fn max_upload_bytes(&self) -> u64 {
         self.max_upload_mib * 1024 * 1024
+    }
+
+    /// Where the documents are, for people.
+    pub fn describe_documents(&self) -> String {
+        match self.documents.s3() {
+            Some(s3) => format!(
+                "S3 bucket {} at {}",
+                s3.bucket,
+                s3.endpoint.as_deref().unwrap_or("AWS")
+            ),
+            None => format!("folder {}", self.data_dir.join("documents").display()),
+        }
     }
 
     /// Where the data is, for people (a database password never shows).
@@ -210,5 +286,29 @@ mod tests {
             .unwrap_or_default();
         assert!(error.starts_with("configuration: database: "), "{error}");
         assert!(!error.contains("geheim"), "{error}");
+    }
+
+    #[test]
+    fn the_s3_document_store_needs_a_bucket_and_fits_its_limits() {
+        let check = |text: &str| {
+            let mut config: Config = toml::from_str(text).expect("config");
+            config.services_dir = PathBuf::from(".");
+            config.validate().err().map(|e| e.to_string())
+        };
+        assert_eq!(check("[documents]\nstore = \"local\"\n"), None);
+        assert_eq!(
+            check(
+                "[documents]\nstore = \"s3\"\nbucket = \"b\"\nendpoint = \"http://127.0.0.1:9000\"\n"
+            ),
+            None
+        );
+        let missing = check("[documents]\nstore = \"s3\"\n").unwrap_or_default();
+        assert!(missing.contains("documents.bucket"), "{missing}");
+        let stray = check("[documents]\nbucket = \"b\"\n").unwrap_or_default();
+        assert!(stray.contains("documents.store"), "{stray}");
+        let big = check("max_upload_mib = 6000\n[documents]\nstore = \"s3\"\nbucket = \"b\"\n")
+            .unwrap_or_default();
+        assert!(big.contains("max_upload_mib"), "{big}");
+        assert!(toml::from_str::<Config>("[documents]\nstore = \"ftp\"\n").is_err());
     }
 }

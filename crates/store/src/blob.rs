@@ -1,14 +1,22 @@
-//! Document bytes on local disk, addressed by their SHA-256. An upload is streamed into a
-//! temporary file while it is hashed, counted and sniffed, synced to disk, and only then moved
-//! to its address; an upload that fails for any reason leaves nothing behind.
+//! Document bytes, addressed by their SHA-256: in a local folder (the default) or in an
+//! S3-compatible object store ([`s3`]). An upload is streamed while it is hashed, counted and
+//! sniffed, and made visible at its address only when it is complete (and, on disk, synced);
+//! an upload that fails for any reason leaves nothing behind. Memory stays constant: one chunk
+//! at a time on disk, a few multipart parts in flight to S3.
+
+pub mod s3;
 
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
 use tokio::fs;
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncRead, AsyncWriteExt, ReadBuf};
 use uuid::Uuid;
+
+pub use s3::{S3Config, S3Credentials};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BlobError {
@@ -23,6 +31,9 @@ pub enum BlobError {
     Upload(String),
     #[error("disk: {0}")]
     Io(#[from] std::io::Error),
+    /// The object store refused or could not be reached.
+    #[error("object store: {0}")]
+    Remote(String),
 }
 
 /// Decides from the first bytes whether an upload is accepted; a refusal carries the
@@ -38,14 +49,106 @@ pub struct StoredBlob {
     pub head: Vec<u8>,
 }
 
+/// Where the bytes of documents are kept.
 #[derive(Debug, Clone)]
 pub struct BlobStore {
-    root: PathBuf,
+    backend: Backend,
+}
+
+#[derive(Debug, Clone)]
+enum Backend {
+    Local { root: PathBuf },
+    S3(s3::S3Blobs),
 }
 
 const HEAD_LEN: usize = 16;
 
+/// The checks every upload passes while it streams, whatever the backend: the size limit, the
+/// content sniffing of the first bytes, and the hash.
+struct Intake<'a> {
+    limit: u64,
+    accept: &'a HeadCheck,
+    hasher: Sha256,
+    size: u64,
+    head: Vec<u8>,
+}
+
+impl<'a> Intake<'a> {
+    fn new(limit: u64, accept: &'a HeadCheck) -> Self {
+        Self {
+            limit,
+            accept,
+            hasher: Sha256::new(),
+            size: 0,
+            head: Vec::with_capacity(HEAD_LEN),
+        }
+    }
+
+    /// Takes one chunk; fails as soon as the limit is passed or the first bytes are refused.
+    fn take(&mut self, chunk: &[u8]) -> Result<(), BlobError> {
+        self.size += chunk.len() as u64;
+        if self.size > self.limit {
+            return Err(BlobError::TooLarge { limit: self.limit });
+        }
+        if self.head.len() < HEAD_LEN {
+            let take = (HEAD_LEN - self.head.len()).min(chunk.len());
+            self.head.extend_from_slice(&chunk[..take]);
+            if self.head.len() == HEAD_LEN {
+                (self.accept)(&self.head).map_err(|sniffed| BlobError::Rejected { sniffed })?;
+            }
+        }
+        self.hasher.update(chunk);
+        Ok(())
+    }
+
+    fn finish(self) -> Result<StoredBlob, BlobError> {
+        if self.size == 0 {
+            return Err(BlobError::Empty);
+        }
+        if self.head.len() < HEAD_LEN {
+            (self.accept)(&self.head).map_err(|sniffed| BlobError::Rejected { sniffed })?;
+        }
+        Ok(StoredBlob {
+            sha256: hex::encode(self.hasher.finalize()),
+            size: self.size,
+            head: self.head,
+        })
+    }
+}
+
+/// Whether `sha256` is a blob address (64 lower-case hex digits), so that it can never name
+/// another file or key.
+fn is_address(sha256: &str) -> bool {
+    sha256.len() == 64
+        && sha256
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+}
+
+/// A stored blob opened for reading, with its size.
+pub struct BlobReader {
+    size: u64,
+    inner: Pin<Box<dyn AsyncRead + Send>>,
+}
+
+impl BlobReader {
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+}
+
+impl AsyncRead for BlobReader {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        self.inner.as_mut().poll_read(cx, buf)
+    }
+}
+
 impl BlobStore {
+    /// The local folder `root` (`documents/` in the data folder).
     pub async fn open(root: &Path) -> Result<Self, BlobError> {
         fs::create_dir_all(root.join("tmp")).await?;
         fs::create_dir_all(root.join("sha256")).await?;
@@ -55,23 +158,33 @@ impl BlobStore {
             let _ = fs::remove_file(entry.path()).await;
         }
         Ok(Self {
-            root: root.to_path_buf(),
+            backend: Backend::Local {
+                root: root.to_path_buf(),
+            },
         })
     }
 
-    fn path_of(&self, sha256: &str) -> Option<PathBuf> {
-        let valid = sha256.len() == 64
-            && sha256
-                .chars()
-                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase());
-        valid.then(|| self.root.join("sha256").join(&sha256[..2]).join(sha256))
+    /// An S3-compatible bucket; fails when it cannot be reached with the credentials given.
+    pub async fn open_s3(config: &S3Config) -> Result<Self, BlobError> {
+        Ok(Self {
+            backend: Backend::S3(s3::S3Blobs::open(config).await?),
+        })
     }
 
-    /// Streams `body` to disk; fails with [`BlobError::TooLarge`] as soon as `limit` is passed,
-    /// and with [`BlobError::Rejected`] as soon as the first bytes show a type `accept` refuses.
+    /// Where the documents are, for people (no credentials).
+    pub fn describe(&self) -> String {
+        match &self.backend {
+            Backend::Local { root } => format!("folder {}", root.display()),
+            Backend::S3(s3) => s3.describe(),
+        }
+    }
+
+    /// Streams `body` into the store; fails with [`BlobError::TooLarge`] as soon as `limit` is
+    /// passed, and with [`BlobError::Rejected`] as soon as the first bytes show a type `accept`
+    /// refuses.
     pub async fn put_stream<S, E>(
         &self,
-        mut body: S,
+        body: S,
         limit: u64,
         accept: &HeadCheck,
     ) -> Result<StoredBlob, BlobError>
@@ -79,66 +192,10 @@ impl BlobStore {
         S: Stream<Item = Result<bytes::Bytes, E>> + Unpin,
         E: std::fmt::Display,
     {
-        let tmp = self.root.join("tmp").join(Uuid::new_v4().to_string());
-        let result = async {
-            let mut file = fs::File::create(&tmp).await?;
-            let mut hasher = Sha256::new();
-            let mut size: u64 = 0;
-            let mut head = Vec::with_capacity(HEAD_LEN);
-            while let Some(chunk) = body.next().await {
-                let chunk = chunk.map_err(|e| BlobError::Upload(e.to_string()))?;
-                size += chunk.len() as u64;
-                if size > limit {
-                    return Err(BlobError::TooLarge { limit });
-                }
-                if head.len() < HEAD_LEN {
-                    let take = (HEAD_LEN - head.len()).min(chunk.len());
-                    head.extend_from_slice(&chunk[..take]);
-                    if head.len() == HEAD_LEN {
-                        accept(&head).map_err(|sniffed| BlobError::Rejected { sniffed })?;
-                    }
-                }
-                hasher.update(&chunk);
-                file.write_all(&chunk).await?;
-            }
-            if size == 0 {
-                return Err(BlobError::Empty);
-            }
-            if head.len() < HEAD_LEN {
-                accept(&head).map_err(|sniffed| BlobError::Rejected { sniffed })?;
-            }
-            file.sync_all().await?;
-            Ok(StoredBlob {
-                sha256: hex::encode(hasher.finalize()),
-                size,
-                head,
-            })
-        }
-        .await;
-        match result {
-            Ok(blob) => {
-                let Some(target) = self.path_of(&blob.sha256) else {
-                    let _ = fs::remove_file(&tmp).await;
-                    return Err(BlobError::Upload("hash".into()));
-                };
-                if let Some(dir) = target.parent() {
-                    fs::create_dir_all(dir).await?;
-                }
-                if fs::try_exists(&target).await? {
-                    fs::remove_file(&tmp).await?;
-                } else {
-                    fs::rename(&tmp, &target).await?;
-                    if let Some(dir) = target.parent() {
-                        // the rename is durable only when the directory is synced
-                        fs::File::open(dir).await?.sync_all().await?;
-                    }
-                }
-                Ok(blob)
-            }
-            Err(e) => {
-                let _ = fs::remove_file(&tmp).await;
-                Err(e)
-            }
+        let intake = Intake::new(limit, accept);
+        match &self.backend {
+            Backend::Local { root } => put_local(root, body, intake).await,
+            Backend::S3(s3) => s3.put_stream(body, intake).await,
         }
     }
 
@@ -151,10 +208,71 @@ impl BlobStore {
     }
 
     /// Opens a blob for streaming out.
-    pub async fn open_blob(&self, sha256: &str) -> Result<fs::File, BlobError> {
-        let path = self
-            .path_of(sha256)
-            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "bad address"))?;
-        Ok(fs::File::open(path).await?)
+    pub async fn open_blob(&self, sha256: &str) -> Result<BlobReader, BlobError> {
+        if !is_address(sha256) {
+            return Err(std::io::Error::new(std::io::ErrorKind::NotFound, "bad address").into());
+        }
+        match &self.backend {
+            Backend::Local { root } => {
+                let file = fs::File::open(local_path(root, sha256)).await?;
+                let size = file.metadata().await?.len();
+                Ok(BlobReader {
+                    size,
+                    inner: Box::pin(file),
+                })
+            }
+            Backend::S3(s3) => s3.open_blob(sha256).await,
+        }
+    }
+}
+
+fn local_path(root: &Path, sha256: &str) -> PathBuf {
+    root.join("sha256").join(&sha256[..2]).join(sha256)
+}
+
+/// To a temporary file, synced, then renamed to its address (and the folder synced).
+async fn put_local<S, E>(
+    root: &Path,
+    mut body: S,
+    mut intake: Intake<'_>,
+) -> Result<StoredBlob, BlobError>
+where
+    S: Stream<Item = Result<bytes::Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let tmp = root.join("tmp").join(Uuid::new_v4().to_string());
+    let result = async {
+        let mut file = fs::File::create(&tmp).await?;
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(|e| BlobError::Upload(e.to_string()))?;
+            intake.take(&chunk)?;
+            file.write_all(&chunk).await?;
+        }
+        let blob = intake.finish()?;
+        file.sync_all().await?;
+        Ok(blob)
+    }
+    .await;
+    match result {
+        Ok(blob) => {
+            let target = local_path(root, &blob.sha256);
+            if let Some(dir) = target.parent() {
+                fs::create_dir_all(dir).await?;
+            }
+            if fs::try_exists(&target).await? {
+                fs::remove_file(&tmp).await?;
+            } else {
+                fs::rename(&tmp, &target).await?;
+                if let Some(dir) = target.parent() {
+                    // the rename is durable only when the directory is synced
+                    fs::File::open(dir).await?.sync_all().await?;
+                }
+            }
+            Ok(blob)
+        }
+        Err(e) => {
+            let _ = fs::remove_file(&tmp).await;
+            Err(e)
+        }
     }
 }

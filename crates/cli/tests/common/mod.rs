@@ -141,6 +141,8 @@ pub struct Server {
     pub data: Arc<tempfile::TempDir>,
     /// The PostgreSQL database, shared by all instances started on it.
     pub database: Option<Arc<TestDatabase>>,
+    /// Environment variables of the server process beyond the test's own.
+    env: Vec<(String, String)>,
     child: Child,
 }
 
@@ -176,24 +178,39 @@ impl Server {
 
     /// Starts with a configuration file of the given TOML text.
     pub fn start_with(data: tempfile::TempDir, config_toml: &str) -> Server {
+        Self::start_with_env(data, config_toml, Vec::new())
+    }
+
+    /// Starts with a configuration file and extra environment variables (e.g. credentials).
+    pub fn start_with_env(
+        data: tempfile::TempDir,
+        config_toml: &str,
+        env: Vec<(String, String)>,
+    ) -> Server {
         let database = (backend() == Backend::Postgres).then(|| Arc::new(TestDatabase::create()));
-        Self::start_on(Arc::new(data), database, config_toml)
+        Self::start_on(Arc::new(data), database, config_toml, env)
     }
 
     /// A server on a fresh PostgreSQL database, whatever the backend of this test run.
     pub fn start_postgres() -> Server {
         let data = tempfile::tempdir().expect("temp dir");
-        Self::start_on(Arc::new(data), Some(Arc::new(TestDatabase::create())), "")
+        Self::start_on(
+            Arc::new(data),
+            Some(Arc::new(TestDatabase::create())),
+            "",
+            Vec::new(),
+        )
     }
 
     /// Another instance on the same database and data folder.
     pub fn another_instance(&self) -> Server {
         let config = self.data.path().join("amtsweg.toml");
-        let (child, base) = Self::spawn(&self.data, self.database.as_deref(), &config);
+        let (child, base) = Self::spawn(&self.data, self.database.as_deref(), &config, &self.env);
         Server {
             base,
             data: self.data.clone(),
             database: self.database.clone(),
+            env: self.env.clone(),
             child,
         }
     }
@@ -202,14 +219,16 @@ impl Server {
         data: Arc<tempfile::TempDir>,
         database: Option<Arc<TestDatabase>>,
         config_toml: &str,
+        env: Vec<(String, String)>,
     ) -> Server {
         let config = data.path().join("amtsweg.toml");
         std::fs::write(&config, config_toml).expect("write config");
-        let (child, base) = Self::spawn(&data, database.as_deref(), &config);
+        let (child, base) = Self::spawn(&data, database.as_deref(), &config, &env);
         Server {
             base,
             data,
             database,
+            env,
             child,
         }
     }
@@ -217,7 +236,7 @@ impl Server {
     /// Starts the server again on the same data (after [`Server::kill`]).
     pub fn restart(&mut self) {
         let config = self.data.path().join("amtsweg.toml");
-        let (child, base) = Self::spawn(&self.data, self.database.as_deref(), &config);
+        let (child, base) = Self::spawn(&self.data, self.database.as_deref(), &config, &self.env);
         self.child = child;
         self.base = base;
     }
@@ -232,11 +251,13 @@ impl Server {
         data: &tempfile::TempDir,
         database: Option<&TestDatabase>,
         config: &Path,
+        env: &[(String, String)],
     ) -> (Child, String) {
         let mut child = amtsweg()
             .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--config"])
             .arg(config)
             .args(store_args(data.path(), database))
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::piped())
             .spawn()
             .expect("start amtsweg");

@@ -21,7 +21,7 @@ pub struct UploadSource<S> {
 
 pub struct DocumentDownload {
     pub document: Document,
-    pub file: tokio::fs::File,
+    pub file: amtsweg_store::blob::BlobReader,
 }
 
 fn unknown_type(id: &str) -> AppError {

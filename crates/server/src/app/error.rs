@@ -83,6 +83,7 @@ impl From<BlobError> for AppError {
                 ),
             },
             BlobError::Io(e) => AppError::Internal(e.to_string()),
+            BlobError::Remote(e) => AppError::Internal(e),
         }
     }
 }

@@ -265,46 +265,4 @@ conformance!(
     check_scheduler_dates,
 );
 
-#[tokio::test]
-async fn blob_uploads_over_the_limit_leave_nothing_behind() {
-    use amtsweg_store::blob::{BlobError, BlobStore};
-    let dir = tempfile::tempdir().expect("dir");
-    let blobs = BlobStore::open(dir.path()).await.expect("open");
-    let chunks = (0..10).map(|_| Ok::<_, std::io::Error>(bytes::Bytes::from(vec![b'%'; 1000])));
-    let result = blobs
-        .put_stream(futures_util::stream::iter(chunks), 5_000, &|_| Ok(()))
-        .await;
-    assert!(matches!(result, Err(BlobError::TooLarge { limit: 5_000 })));
-    let refused = blobs
-        .put_stream(
-            futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(
-                b"MZ\x90\0 not a pdf at all",
-            ))]),
-            5_000,
-            &|_| Err(None),
-        )
-        .await;
-    assert!(matches!(
-        refused,
-        Err(BlobError::Rejected { sniffed: None })
-    ));
-    assert_eq!(
-        std::fs::read_dir(dir.path().join("tmp"))
-            .expect("tmp")
-            .count(),
-        0
-    );
-    assert_eq!(
-        std::fs::read_dir(dir.path().join("sha256"))
-            .expect("sha")
-            .count(),
-        0
-    );
-    let stored = blobs
-        .put_bytes(b"%PDF-1.4 hello".to_vec())
-        .await
-        .expect("put");
-    assert_eq!(stored.size, 14);
-    assert!(blobs.open_blob(&stored.sha256).await.is_ok());
-    assert!(blobs.open_blob("../../etc/passwd").await.is_err());
-}
+mod blobs;

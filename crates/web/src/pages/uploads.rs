@@ -445,7 +445,7 @@ fn rfc5987(name: &str) -> String {
 /// Streams a stored document as a download.
 pub async fn file_response(download: DocumentDownload) -> Response {
     let DocumentDownload { document, file } = download;
-    let length = file.metadata().await.ok().map(|m| m.len());
+    let length = Some(file.size());
     let body = Body::from_stream(ReaderStream::new(file));
     let mut response = body.into_response();
     let headers = response.headers_mut();
