@@ -155,8 +155,12 @@ async fn approval_with_a_document_request_from_application_to_retrieved_notice()
     let caseworker = login(&server, CASEWORKER, PASSWORD).await;
     let inbox = caseworker.json("/api/v1/cases").await;
     assert_eq!(inbox[0]["file_number"], file_number.as_str());
+    // the running number without its leading zeros finds the case too (exact lookup)
+    let (head, number) = file_number.rsplit_once('-').expect("file number");
+    let unpadded = format!("{head}-{}", number.trim_start_matches('0'));
     for q in [
         file_number.to_lowercase(),
+        unpadded,
         "dvořák".to_string(),
         "weinberg".to_string(),
     ] {

@@ -32,6 +32,15 @@ impl FileNumber {
         well_formed.then_some(Self(candidate))
     }
 
+    /// The file number as the store writes it (`BG-2026-42` → `BG-2026-00042`), if `input`
+    /// is one.
+    pub fn normalise(input: &str) -> Option<Self> {
+        let parsed = Self::parse(input)?;
+        let mut parts = parsed.0.split('-');
+        let (prefix, year, number) = (parts.next()?, parts.next()?, parts.next()?);
+        Some(Self::new(prefix, year.parse().ok()?, number.parse().ok()?))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -73,5 +82,18 @@ mod tests {
         ] {
             assert_eq!(FileNumber::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn typed_numbers_are_normalised_to_the_stored_form() {
+        assert_eq!(
+            FileNumber::normalise("bg-2026-42"),
+            Some(FileNumber::new("BG", 2026, 42))
+        );
+        assert_eq!(
+            FileNumber::normalise("BG-2026-0001234567"),
+            Some(FileNumber::new("BG", 2026, 1_234_567))
+        );
+        assert_eq!(FileNumber::normalise("Musterstraße 3"), None);
     }
 }

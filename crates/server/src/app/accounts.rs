@@ -119,9 +119,9 @@ impl App {
             return Err(AppError::Invalid(errors));
         }
         let password = account.password;
-        let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        let hash = auth::on_hash_thread(move || auth::hash_password(&password))
             .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(AppError::Internal)?
             .map_err(AppError::Internal)?;
         let user = User {
             id: App::new_id(),
@@ -173,14 +173,14 @@ impl App {
             });
         }
         let user = self.store.user_by_email(&email).await?;
-        let stored = user
-            .as_ref()
-            .map(|u| u.password_hash.clone())
-            .unwrap_or_else(|| auth::dummy_hash().to_string());
+        let stored = user.as_ref().map(|u| u.password_hash.clone());
         let password = password.to_string();
-        let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &stored))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let ok = auth::on_hash_thread(move || {
+            let stored = stored.unwrap_or_else(|| auth::dummy_hash().to_string());
+            auth::verify_password(&password, &stored)
+        })
+        .await
+        .map_err(AppError::Internal)?;
         let Some(user) = user.filter(|_| ok) else {
             self.login_throttle.failed(&email, self.now());
             let audit = self.audit(

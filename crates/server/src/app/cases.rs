@@ -270,6 +270,36 @@ impl App {
             ),
             None => None,
         };
+        // a file number is looked up by its unique index: a substring search cannot use one
+        if filter.page == 0
+            && let Some(number) = search
+                .as_deref()
+                .and_then(amtsweg_domain::file_number::FileNumber::normalise)
+            && let Some(found) = self
+                .store
+                .case_by_file_number(authority_id, number.as_str())
+                .await?
+        {
+            let fits = state.as_ref().is_none_or(|s| *s == found.state)
+                && due_by
+                    .as_ref()
+                    .is_none_or(|by| found.next_deadline.as_ref().is_some_and(|d| d <= by));
+            return Ok(if fits {
+                vec![CaseSummary {
+                    id: found.id,
+                    file_number: found.file_number,
+                    service_id: found.service_id,
+                    state: found.state,
+                    applicant_name: found.applicant_name,
+                    site_address: found.site_address,
+                    assignee_id: found.assignee_id,
+                    next_deadline: found.next_deadline,
+                    submitted_at: found.submitted_at,
+                }]
+            } else {
+                Vec::new()
+            });
+        }
         Ok(self
             .store
             .inbox(&InboxQuery {
