@@ -23,55 +23,25 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
     }
 }
 
-/// Threads that compute Argon2id hashes.
-const HASH_THREADS: usize = 2;
+/// Argon2id hashes computed at once.
+const CONCURRENT_HASHES: usize = 2;
 
-type HashJob = Box<dyn FnOnce() + Send>;
-
-/// Runs `work` (an Argon2id hash or check) on one of two dedicated threads. Each hash takes
-/// 19 MiB; freed, that memory stays with the thread's malloc arena. On the blocking pool every
-/// burst of logins would pin it in yet another thread's arena (1 GiB seen in the intake
-/// benchmark); two fixed threads keep it at two hashes' worth, and as many hashes at once as
-/// there are cores is all the CPU gives anyway.
+/// Runs `work` (an Argon2id hash or check) on the blocking pool, at most two at a time. Each
+/// hash takes 19 MiB, which glibc keeps in the malloc arena of the thread that used it: a burst
+/// of logins spread over many blocking threads pinned 760 MiB (32 logins at once, release
+/// build); with two at a time the pool reuses its idle threads and the burst stays near
+/// 2 × 19 MiB. More at once would not be faster on two cores anyway.
 pub async fn on_hash_thread<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, String> {
-    static SENDER: std::sync::OnceLock<std::sync::mpsc::Sender<HashJob>> =
-        std::sync::OnceLock::new();
-    let sender = SENDER.get_or_init(|| {
-        let (tx, rx) = std::sync::mpsc::channel::<HashJob>();
-        let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
-        for i in 0..HASH_THREADS {
-            let rx = rx.clone();
-            let spawned = std::thread::Builder::new()
-                .name(format!("argon2-{i}"))
-                .spawn(move || {
-                    loop {
-                        // the lock is held only while waiting for the next job
-                        let job = match rx.lock() {
-                            Ok(receiver) => receiver.recv(),
-                            Err(_) => return,
-                        };
-                        match job {
-                            Ok(job) => job(),
-                            Err(_) => return,
-                        }
-                    }
-                });
-            if let Err(e) = spawned {
-                tracing::error!(error = %e, "cannot start a hashing thread");
-            }
-        }
-        tx
-    });
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    sender
-        .send(Box::new(move || {
-            let _ = tx.send(work());
-        }))
-        .map_err(|_| "the hashing threads have stopped".to_string())?;
-    rx.await
-        .map_err(|_| "the hashing thread dropped the job".to_string())
+    static PERMITS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_HASHES);
+    let _permit = PERMITS
+        .acquire()
+        .await
+        .map_err(|_| "password hashing stopped".to_string())?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// A hash to compare against when the account does not exist, so that the time of a failed
