@@ -524,6 +524,30 @@ async fn an_agency_user_reads_only_what_was_shared_with_its_agency() {
         .status(),
         StatusCode::OK
     );
+    let view = fire.json(&format!("/api/v1/participation/{request}")).await;
+    assert_eq!(view["answerable"], true);
+    // the applicant withdraws: the request closes for the agency too
+    assert_eq!(
+        applicant
+            .act(&case_id, json!({ "action": "withdraw" }))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let inbox = fire.json("/api/v1/participation").await;
+    assert_eq!(inbox[0]["open"], false, "{inbox}");
+    let view = fire.json(&format!("/api/v1/participation/{request}")).await;
+    assert_eq!(view["answerable"], false);
+    assert_eq!(view["extension_limit"], Value::Null);
+    assert_eq!(
+        fire.post(
+            &format!("/api/v1/participation/{request}/statement"),
+            json!({ "verdict": "no_concerns" })
+        )
+        .await
+        .status(),
+        StatusCode::CONFLICT
+    );
     let (ok, report) = audit_verify(&server);
     assert!(ok, "{report}");
 }

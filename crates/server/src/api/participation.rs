@@ -221,6 +221,8 @@ pub struct PartyRequestOut {
     pub attachments: Vec<DocumentOut>,
     /// The latest date an extension may reach, if one can be asked for.
     pub extension_limit: Option<String>,
+    /// The request is open and its case not closed: a statement can be given.
+    pub answerable: bool,
 }
 
 /// A statement. Agencies: `no_concerns`, `conditions`, `objection`; the municipality:
@@ -371,6 +373,7 @@ pub async fn party_request(
             .collect(),
         attachments: view.attachments.iter().map(DocumentOut::from).collect(),
         extension_limit: view.extension_limit.map(|d| d.to_string()),
+        answerable: view.answerable,
     }))
 }
 

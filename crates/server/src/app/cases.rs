@@ -549,15 +549,20 @@ impl App {
             .chain([(at.as_str(), &decided.event)])
             .collect();
         let timing = self.timing(service, &authority, &new_case, &all)?;
+        // a closed case (withdrawn, deemed withdrawn, …) closes its requests for the agencies too
+        let closed = service
+            .process
+            .state(&new_case.state)
+            .is_some_and(|s| s.terminal);
         let participation = new_case
             .participations
             .iter()
-            .filter(|p| !record.case.participations.contains(p))
+            .filter(|p| !record.case.participations.contains(p) || (closed && p.is_open()))
             .map(|p| ParticipationRow {
                 id: p.id,
                 case_id,
                 party_id: p.party_id,
-                open: p.is_open(),
+                open: p.is_open() && !closed,
                 due: p.due.to_string(),
                 requested_at: p.requested_on.to_string(),
             })

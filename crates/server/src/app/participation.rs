@@ -41,6 +41,8 @@ pub struct PartyRequestView {
     pub attachments: Vec<Document>,
     /// The latest date an extension may reach, if the rule allows one (more).
     pub extension_limit: Option<Date>,
+    /// The request can still be answered (it is open and the case is not closed).
+    pub answerable: bool,
     pub condition_kinds: Vec<amtsweg_domain::service::CodeValue>,
     /// The names of the service's document types.
     pub document_types: Vec<(String, Text)>,
@@ -318,7 +320,13 @@ impl App {
             .map_err(|e| AppError::Internal(e.to_string()))?;
         let subject =
             amtsweg_domain::service::render_template(&service.case_summary.subject, &form);
-        let extension_limit = App::extension_limit(rule.as_ref(), &request, &authority)?;
+        let answerable = request.is_open()
+            && service
+                .process
+                .state(&record.state)
+                .is_some_and(|s| !s.terminal);
+        let extension_limit =
+            App::extension_limit(rule.as_ref(), &request, &authority)?.filter(|_| answerable);
         Ok(PartyRequestView {
             case_id: record.id,
             file_number: record.file_number.clone(),
@@ -330,6 +338,7 @@ impl App {
             shared_documents,
             attachments,
             extension_limit,
+            answerable,
             condition_kinds: service.condition_kinds.clone(),
             document_types: service
                 .documents

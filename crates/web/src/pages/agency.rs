@@ -306,7 +306,7 @@ async fn request_page(
                 lang,
             ),
             attachments: doc_rows(request_id, &view.attachments, &view.document_types, lang),
-            open: request.is_open(),
+            open: view.answerable,
             municipality,
             answer,
             answer_details,
