@@ -91,7 +91,7 @@ mod tests {
             Some(FileNumber::new("BG", 2026, 42))
         );
         assert_eq!(
-            FileNumber::normalise("BG-2026-0001234567"),
+            FileNumber::normalise("BG-2026-001234567"),
             Some(FileNumber::new("BG", 2026, 1_234_567))
         );
         assert_eq!(FileNumber::normalise("Musterstraße 3"), None);
