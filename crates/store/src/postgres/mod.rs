@@ -700,30 +700,25 @@ impl Store for PostgresStore {
         for d in &c.new_documents {
             insert_document_in(&mut tx, d).await?;
         }
-        for id in &c.promote_documents {
-            let promoted = sqlx::query("UPDATE documents SET origin = 'supplement' WHERE id = $1 AND case_id = $2 AND origin = 'pending_supplement'")
-                .bind(id)
-                .bind(c.case_id)
-                .execute(&mut *tx)
-                .await?;
-            if promoted.rows_affected() != 1 {
-                return Err(StoreError::Conflict(
-                    "document is not a pending supplement of this case",
-                ));
-            }
-        }
-        for id in &c.promote_attachments {
-            let promoted = sqlx::query("UPDATE documents SET origin = 'statement' WHERE id = $1 AND case_id = $2 AND origin = 'pending_statement'")
-                .bind(id)
-                .bind(c.case_id)
-                .execute(&mut *tx)
-                .await?;
-            if promoted.rows_affected() != 1 {
-                return Err(StoreError::Conflict(
-                    "document is not a pending statement attachment of this case",
-                ));
-            }
-        }
+        promote_in(
+            &mut tx,
+            c.case_id,
+            &c.promote_documents,
+            (
+                DocumentOrigin::PendingSupplement,
+                DocumentOrigin::Supplement,
+            ),
+            "document is not a pending supplement of this case",
+        )
+        .await?;
+        promote_in(
+            &mut tx,
+            c.case_id,
+            &c.promote_attachments,
+            (DocumentOrigin::PendingStatement, DocumentOrigin::Statement),
+            "document is not a pending statement attachment of this case",
+        )
+        .await?;
         for p in &c.participation {
             if p.case_id != c.case_id {
                 return Err(StoreError::Conflict(

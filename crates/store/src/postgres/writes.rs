@@ -139,3 +139,29 @@ pub(super) async fn lock_open_draft(conn: &mut PgConnection, draft_id: Uuid) -> 
             .await?;
     Ok(open.is_some())
 }
+
+/// Moves documents of a case from one origin to the next (a pending upload handed in); every
+/// one must be in `from`, or the whole change fails.
+pub(super) async fn promote_in(
+    conn: &mut PgConnection,
+    case_id: Uuid,
+    ids: &[Uuid],
+    (from, to): (DocumentOrigin, DocumentOrigin),
+    refusal: &'static str,
+) -> Result<()> {
+    for id in ids {
+        let promoted = sqlx::query(
+            "UPDATE documents SET origin = $1 WHERE id = $2 AND case_id = $3 AND origin = $4",
+        )
+        .bind(to.code())
+        .bind(*id)
+        .bind(case_id)
+        .bind(from.code())
+        .execute(&mut *conn)
+        .await?;
+        if promoted.rows_affected() != 1 {
+            return Err(StoreError::Conflict(refusal));
+        }
+    }
+    Ok(())
+}

@@ -187,6 +187,32 @@ async fn insert_event_in(
     Ok(())
 }
 
+/// Moves documents of a case from one origin to the next (a pending upload handed in); every
+/// one must be in `from`, or the whole change fails.
+async fn promote_in(
+    conn: &mut SqliteConnection,
+    case_id: Uuid,
+    ids: &[Uuid],
+    (from, to): (DocumentOrigin, DocumentOrigin),
+    refusal: &'static str,
+) -> Result<()> {
+    for id in ids {
+        let promoted = sqlx::query(
+            "UPDATE documents SET origin = $1 WHERE id = $2 AND case_id = $3 AND origin = $4",
+        )
+        .bind(to.code())
+        .bind(id.to_string())
+        .bind(case_id.to_string())
+        .bind(from.code())
+        .execute(&mut *conn)
+        .await?;
+        if promoted.rows_affected() != 1 {
+            return Err(StoreError::Conflict(refusal));
+        }
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl Store for SqliteStore {
     async fn insert_authority(&self, a: &Authority) -> Result<()> {
@@ -761,30 +787,25 @@ impl Store for SqliteStore {
         for d in &c.new_documents {
             insert_document_in(&mut tx, d).await?;
         }
-        for id in &c.promote_documents {
-            let promoted = sqlx::query("UPDATE documents SET origin = 'supplement' WHERE id = $1 AND case_id = $2 AND origin = 'pending_supplement'")
-                .bind(id.to_string())
-                .bind(c.case_id.to_string())
-                .execute(&mut *tx)
-                .await?;
-            if promoted.rows_affected() != 1 {
-                return Err(StoreError::Conflict(
-                    "document is not a pending supplement of this case",
-                ));
-            }
-        }
-        for id in &c.promote_attachments {
-            let promoted = sqlx::query("UPDATE documents SET origin = 'statement' WHERE id = $1 AND case_id = $2 AND origin = 'pending_statement'")
-                .bind(id.to_string())
-                .bind(c.case_id.to_string())
-                .execute(&mut *tx)
-                .await?;
-            if promoted.rows_affected() != 1 {
-                return Err(StoreError::Conflict(
-                    "document is not a pending statement attachment of this case",
-                ));
-            }
-        }
+        promote_in(
+            &mut tx,
+            c.case_id,
+            &c.promote_documents,
+            (
+                DocumentOrigin::PendingSupplement,
+                DocumentOrigin::Supplement,
+            ),
+            "document is not a pending supplement of this case",
+        )
+        .await?;
+        promote_in(
+            &mut tx,
+            c.case_id,
+            &c.promote_attachments,
+            (DocumentOrigin::PendingStatement, DocumentOrigin::Statement),
+            "document is not a pending statement attachment of this case",
+        )
+        .await?;
         for p in &c.participation {
             if p.case_id != c.case_id {
                 return Err(StoreError::Conflict(
