@@ -1,7 +1,8 @@
 //! `amtsweg`: the one binary. `serve` runs the platform, `demo` runs it with demo data,
 //! `migrate` prepares the database, `audit verify` checks the audit chain, `config check`
 //! explains configuration mistakes.
-#![forbid(unsafe_code)]
+// One exception, argued where it is: `memory` tunes glibc's allocator.
+#![deny(unsafe_code)]
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,6 +15,7 @@ use amtsweg_server::config::{Config, DatabaseUrl};
 use clap::{Args, Parser, Subcommand};
 
 mod calendar;
+mod memory;
 
 #[derive(Parser)]
 #[command(
@@ -440,8 +442,21 @@ async fn add_user(
     }
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    memory::return_large_blocks_to_the_system();
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(run()),
+        Err(e) => {
+            eprintln!("amtsweg: cannot start the runtime: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("AMTSWEG_LOG")

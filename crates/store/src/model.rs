@@ -245,6 +245,32 @@ pub struct Submission {
     pub audit: AuditContent,
 }
 
+impl Submission {
+    /// The case as the store writes it, once its file number is drawn (so the store need not
+    /// read back the row it has just inserted).
+    pub fn record(&self, file_number: String) -> CaseRecord {
+        CaseRecord {
+            id: self.case_id,
+            authority_id: self.authority_id,
+            file_number,
+            service_id: self.service_id.clone(),
+            service_version: self.service_version.clone(),
+            applicant_id: self.applicant_id,
+            draft_id: self.draft_id,
+            state: self.case.state.clone(),
+            assignee_id: None,
+            applicant_name: self.applicant_name.clone(),
+            site_address: self.site_address.clone(),
+            next_deadline: self.next_deadline.clone(),
+            submitted_at: self.at.clone(),
+            updated_at: self.at.clone(),
+            version: 1,
+            case: self.case.clone(),
+            form_json: self.form_json.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SubmitOutcome {
     Created(CaseRecord),

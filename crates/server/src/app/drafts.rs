@@ -105,6 +105,12 @@ impl App {
         draft_id: Uuid,
     ) -> Result<DraftView<'_>, AppError> {
         let draft = self.load_draft(who, draft_id, Access::Read).await?;
+        self.view_of(draft).await
+    }
+
+    /// The view of a draft the caller has loaded (and authorised) already.
+    async fn view_of(&self, draft: Draft) -> Result<DraftView<'_>, AppError> {
+        let draft_id = draft.id;
         let service = self.service_of_draft(&draft)?;
         let form = parse_form(&draft.form_json)?;
         let documents = self.store.documents_of_draft(draft_id).await?;
@@ -179,7 +185,7 @@ impl App {
                 created: false,
             });
         }
-        let view = self.draft_view(who, draft_id).await?;
+        let view = self.view_of(draft).await?;
         let clean =
             form::validate(view.service, &view.form, Mode::Submit).map_err(AppError::Invalid)?;
         if !view.missing_documents.is_empty() {
@@ -200,7 +206,7 @@ impl App {
         let service = view.service;
         let authority = self
             .store
-            .authority(draft.authority_id)
+            .authority(view.draft.authority_id)
             .await?
             .ok_or_else(|| AppError::Internal("authority missing".into()))?;
         let mut case = Case::new(service, who.user.id);
@@ -218,7 +224,7 @@ impl App {
         let submission = Submission {
             case_id,
             draft_id,
-            authority_id: draft.authority_id,
+            authority_id: view.draft.authority_id,
             service_id: service.id.clone(),
             service_version: service.version.clone(),
             file_number_prefix: service.file_number_prefix.clone(),

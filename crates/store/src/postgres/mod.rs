@@ -431,13 +431,22 @@ impl Store for PostgresStore {
 
     async fn submit(&self, s: Submission) -> Result<SubmitOutcome> {
         let mut tx = self.pool.begin().await?;
-        // submissions of the same draft follow one another: the later one finds the case
-        sqlx::query("SELECT 1 FROM drafts WHERE id = $1 FOR UPDATE")
-            .bind(s.draft_id)
-            .execute(&mut *tx)
-            .await?;
+        // Claiming the draft locks it: a second submission of the same draft waits here and
+        // then finds the case. The file-number row is locked until commit, so everything that
+        // does not need the number comes before it.
+        let claimed = sqlx::query(
+            "UPDATE drafts SET case_id = $1, updated_at = $2 WHERE id = $3 AND case_id IS NULL",
+        )
+        .bind(s.case_id)
+        .bind(&s.at)
+        .bind(s.draft_id)
+        .execute(&mut *tx)
+        .await?;
         if let Some(case) = earlier_submission(&mut tx, &s).await? {
             return Ok(SubmitOutcome::AlreadySubmitted(case));
+        }
+        if claimed.rows_affected() != 1 {
+            return Err(StoreError::Conflict("draft already submitted"));
         }
         let number: i64 = sqlx::query_scalar(
             "INSERT INTO file_number_counters (authority_id, prefix, year, last_number) VALUES ($1, $2, $3, 1) \
@@ -486,17 +495,6 @@ impl Store for PostgresStore {
                 None => Err(StoreError::Conflict("file number already taken")),
             };
         }
-        let claimed = sqlx::query(
-            "UPDATE drafts SET case_id = $1, updated_at = $2 WHERE id = $3 AND case_id IS NULL",
-        )
-        .bind(s.case_id)
-        .bind(&s.at)
-        .bind(s.draft_id)
-        .execute(&mut *tx)
-        .await?;
-        if claimed.rows_affected() != 1 {
-            return Err(StoreError::Conflict("draft already submitted"));
-        }
         sqlx::query("UPDATE documents SET case_id = $1 WHERE draft_id = $2")
             .bind(s.case_id)
             .bind(s.draft_id)
@@ -525,16 +523,11 @@ impl Store for PostgresStore {
         receipt.subject = fill(&receipt.subject);
         receipt.body = fill(&receipt.body);
         insert_message_in(&mut tx, &receipt, Some(s.case_id), &s.at).await?;
-        let row = sqlx::query(select_cases!("WHERE id = $1"))
-            .bind(s.case_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let record = case_from(&row)?;
         let mut audit = s.audit.clone();
         audit.detail = audit.detail.replace("{file_number}", &file_number);
         append_audit_in(&mut tx, vec![audit]).await?;
         tx.commit().await?;
-        Ok(SubmitOutcome::Created(record))
+        Ok(SubmitOutcome::Created(s.record(file_number)))
     }
 
     async fn case(&self, id: Uuid) -> Result<Option<CaseRecord>> {

@@ -14,6 +14,11 @@ pub async fn check_submission_is_once_and_numbers_are_unique(shared: Arc<dyn Sto
     );
     assert_eq!(first.file_number, "BG-2026-00001");
     assert_eq!(first.version, 1);
+    // what submit answers is what is stored
+    assert_eq!(
+        store.case(first.id).await.expect("read").as_ref(),
+        Some(&first)
+    );
     // the same draft again, and the same key with another draft: the first case
     match store.submit(submission(&f, d1, None)).await.expect("again") {
         SubmitOutcome::AlreadySubmitted(c) => assert_eq!(c.id, first.id),
