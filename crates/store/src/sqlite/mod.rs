@@ -93,6 +93,41 @@ macro_rules! select_summaries {
     };
 }
 
+/// A GLOB pattern matching text that contains `term` literally.
+fn glob_containing(term: &str) -> String {
+    let mut pattern = String::with_capacity(term.len() + 2);
+    pattern.push('*');
+    for c in term.chars() {
+        match c {
+            '*' | '?' | '[' => {
+                pattern.push('[');
+                pattern.push(c);
+                pattern.push(']');
+            }
+            _ => pattern.push(c),
+        }
+    }
+    pattern.push('*');
+    pattern
+}
+
+/// seq, at, actor, action, object, detail, prev_hash, hash
+type AuditRow = (i64, String, String, String, String, String, String, String);
+
+/// Up to 10 000 audit entries from `seq >= from` to `last`, in order, as one JSON array of
+/// `AuditRow`s, and the largest `seq` among them (none: no entries left).
+async fn audit_page(reader: &SqlitePool, from: i64, last: i64) -> Result<(String, Option<i64>)> {
+    let page = sqlx::query_as(
+        "SELECT json_group_array(json_array(seq, at, actor, action, object, detail, prev_hash, hash) ORDER BY seq), MAX(seq) \
+         FROM (SELECT * FROM audit_entries WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT 10000)",
+    )
+    .bind(from)
+    .bind(last)
+    .fetch_one(reader)
+    .await?;
+    Ok(page)
+}
+
 /// Appends entries to the audit chain inside the caller's transaction.
 async fn append_audit_in(conn: &mut SqliteConnection, entries: Vec<AuditContent>) -> Result<()> {
     if entries.is_empty() {
@@ -656,9 +691,43 @@ impl Store for SqliteStore {
     }
 
     async fn inbox(&self, q: &InboxQuery) -> Result<Vec<CaseSummary>> {
-        let search = q.search.as_ref().map(|s| {
+        let term = q.search.as_ref().map(|s| s.to_lowercase());
+        // A term of three characters or more goes to the trigram index (migration 0005) first.
+        // If it matches few cases, those are filtered and sorted; if it matches many, the scan
+        // in inbox order below finds a page of them after a few rows. (Shorter terms have no
+        // trigram, and the index answers them with nothing.)
+        if let Some(term) = term.as_deref().filter(|t| t.chars().count() >= 3) {
+            const FEW: usize = 1000;
+            let ids: Vec<String> = sqlx::query_scalar(
+                "SELECT case_id FROM cases_search WHERE search_text GLOB $1 LIMIT $2",
+            )
+            .bind(glob_containing(term))
+            .bind(FEW as i64 + 1)
+            .fetch_all(&self.reader)
+            .await?;
+            if ids.len() <= FEW {
+                let ids =
+                    serde_json::to_string(&ids).map_err(|e| corrupt("ids", &e.to_string()))?;
+                // `+authority_id`: look the hits up by id; left to itself the planner walked
+                // the authority's inbox index to save the sort (26 ms instead of 0.6 at 100k)
+                let rows = sqlx::query(select_summaries!(
+                    "WHERE id IN (SELECT value FROM json_each($6)) AND +authority_id = $1 AND ($2 IS NULL OR state = $2) \
+                     AND ($5 IS NULL OR next_deadline <= $5) \
+                     ORDER BY next_deadline IS NULL, next_deadline, submitted_at, id LIMIT $3 OFFSET $4"
+                ))
+                .bind(q.authority_id.to_string())
+                .bind(&q.state)
+                .bind(i64::from(q.limit))
+                .bind(i64::from(q.offset))
+                .bind(&q.due_by)
+                .bind(ids)
+                .fetch_all(&self.reader)
+                .await?;
+                return rows.iter().map(summary_from).collect();
+            }
+        }
+        let search = term.map(|s| {
             let escaped = s
-                .to_lowercase()
                 .replace('\\', "\\\\")
                 .replace('%', "\\%")
                 .replace('_', "\\_");
@@ -871,30 +940,33 @@ impl Store for SqliteStore {
     ) -> Result<Option<i64>> {
         // sqlx hands SQLite rows over one at a time from its worker thread, and that hand-over
         // made the scan a fifth of sha256sum's speed; one JSON array per page of entries
-        // crosses over once. One read transaction: the head and the pages are one snapshot.
-        const PAGE: i64 = 10_000;
-        type Row = (i64, String, String, String, String, String, String, String);
-        let mut tx = self.reader.begin().await?;
-        let head: Option<i64> = sqlx::query_scalar("SELECT seq FROM audit_head WHERE id = 1")
-            .fetch_optional(&mut *tx)
-            .await?;
-        let mut after = i64::MIN;
+        // crosses over once, and the next page is read while this one is checked. The scan
+        // ends at the largest `seq` seen together with the head: entries are only ever
+        // appended, so what lies up to it does not change while it is read.
+        let (head, last): (Option<i64>, Option<i64>) = sqlx::query_as(
+            "SELECT (SELECT seq FROM audit_head WHERE id = 1), MAX(seq) FROM audit_entries",
+        )
+        .fetch_one(&self.reader)
+        .await?;
+        let Some(last) = last else {
+            return Ok(head);
+        };
+        let page_at = |from: i64| {
+            let reader = self.reader.clone();
+            tokio::spawn(async move { audit_page(&reader, from, last).await })
+        };
+        let mut next = page_at(i64::MIN);
         loop {
-            let page: String = sqlx::query_scalar(
-                "SELECT json_group_array(json_array(seq, at, actor, action, object, detail, prev_hash, hash) ORDER BY seq) \
-                 FROM (SELECT * FROM audit_entries WHERE seq > $1 ORDER BY seq LIMIT $2)",
-            )
-            .bind(after)
-            .bind(PAGE)
-            .fetch_one(&mut *tx)
-            .await?;
-            let rows: Vec<Row> = serde_json::from_str(&page)
+            let (json, page_last) = next
+                .await
+                .map_err(|e| StoreError::Corrupt(format!("audit scan stopped: {e}")))??;
+            let Some(page_last) = page_last else {
+                return Ok(head);
+            };
+            next = page_at(page_last.saturating_add(1));
+            let rows: Vec<AuditRow> = serde_json::from_str(&json)
                 .map_err(|e| corrupt("audit entries", &e.to_string()))?;
-            if rows.is_empty() {
-                break;
-            }
             for (seq, at, actor, action, object, detail, prev_hash, hash) in rows {
-                after = seq;
                 let entry = AuditEntry {
                     seq,
                     content: AuditContent {
@@ -908,11 +980,15 @@ impl Store for SqliteStore {
                     hash,
                 };
                 if !visit(&entry) {
+                    next.abort();
                     return Ok(head);
                 }
             }
+            if page_last >= last {
+                next.abort();
+                return Ok(head);
+            }
         }
-        Ok(head)
     }
 }
 

@@ -124,6 +124,39 @@ pub async fn check_audit_chain_spans_all_writes(shared: Arc<dyn Store>) {
     }
 }
 
+/// A chain longer than a page of the scan (SQLite reads 10 000 at a time), with text that
+/// needs escaping; a visitor can stop the scan early.
+pub async fn check_audit_scan_over_many_pages(shared: Arc<dyn Store>) {
+    let store = &*shared;
+    for chunk in 0..5 {
+        let entries = (0..5_000)
+            .map(|i| AuditContent {
+                detail: format!(r#"{{"n":{i},"text":"\"quoted\" \\ äöü 🏗"}}"#),
+                object: format!("case:{chunk}-{i}"),
+                ..audit("case.read")
+            })
+            .collect();
+        store.append_audit(entries).await.expect("append");
+    }
+    match verify(store).await {
+        Verification::Ok { entries, .. } => assert_eq!(entries, 25_000),
+        other => panic!("{other:?}"),
+    }
+    let mut seen = Vec::new();
+    store
+        .scan_audit(&mut |e| {
+            seen.push(e.seq);
+            seen.len() < 12_345
+        })
+        .await
+        .expect("scan");
+    assert_eq!(seen.len(), 12_345);
+    assert!(
+        seen.windows(2).all(|w| w[1] == w[0] + 1),
+        "in order, none left out"
+    );
+}
+
 pub async fn check_inbox_search_and_order(shared: Arc<dyn Store>) {
     let store = &*shared;
     let f = fixture(store).await;
@@ -525,4 +558,91 @@ pub async fn check_documents_and_messages(shared: Arc<dyn Store>) {
         Verification::Ok { .. } => {}
         other => panic!("{other:?}"),
     }
+}
+
+/// Search by part of a name or an address: few matches (SQLite: from the trigram index),
+/// many matches (the scan in inbox order), terms too short for trigrams, and wildcard
+/// characters taken literally.
+pub async fn check_search_by_part_of_name_or_address(shared: Arc<dyn Store>) {
+    let store = &*shared;
+    let f = fixture(store).await;
+    let submit = async |name: &str, address: &str| {
+        let d = draft(store, &f).await;
+        let s = Submission {
+            applicant_name: name.into(),
+            site_address: address.into(),
+            ..submission(&f, d, None)
+        };
+        created(store.submit(s).await.expect("submit"))
+    };
+    let schaefer = submit("Jürgen Schäfer", "Lindenallee 17, 72764 Reutlingen").await;
+    let oeztuerk = submit("Ayşe Öztürk", "Lindenallee 171, 72764 Reutlingen").await;
+    let star = submit("Max Muster*mann", "Weg 1?").await;
+    // more than a page of the trigram index's candidates
+    for n in 0..1002 {
+        submit("Erika Weber", &format!("Hauptstraße {n}")).await;
+    }
+    let search = async |term: &str, offset: u32| {
+        store
+            .inbox(&InboxQuery {
+                authority_id: f.authority,
+                state: None,
+                search: Some(term.into()),
+                due_by: None,
+                limit: 50,
+                offset,
+            })
+            .await
+            .expect("search")
+            .into_iter()
+            .map(|c| c.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        search("lindenallee 17", 0).await,
+        [schaefer.id, oeztuerk.id]
+    );
+    assert_eq!(search("allee 171", 0).await, [oeztuerk.id]);
+    assert_eq!(search("SCHÄFER", 0).await, [schaefer.id], "any case");
+    assert_eq!(search("öz", 0).await, [oeztuerk.id], "two letters");
+    assert_eq!(search("r*m", 0).await, [star.id], "* is a character");
+    assert!(
+        search("muster?mann", 0).await.is_empty(),
+        "? is a character"
+    );
+    assert!(search("weg 1_", 0).await.is_empty(), "_ is a character");
+    assert!(search("[a-z]", 0).await.is_empty(), "[ is a character");
+    assert_eq!(search("weber", 0).await.len(), 50);
+    assert_eq!(
+        search("weber", 1000).await.len(),
+        2,
+        "all 1002, page by page"
+    );
+    let in_state = store
+        .inbox(&InboxQuery {
+            authority_id: f.authority,
+            state: Some("completeness_check".into()),
+            search: Some("lindenallee".into()),
+            due_by: None,
+            limit: 50,
+            offset: 0,
+        })
+        .await
+        .expect("search");
+    assert!(
+        in_state.is_empty(),
+        "the state filter applies to found cases"
+    );
+    let elsewhere = store
+        .inbox(&InboxQuery {
+            authority_id: Uuid::now_v7(),
+            state: None,
+            search: Some("lindenallee".into()),
+            due_by: None,
+            limit: 50,
+            offset: 0,
+        })
+        .await
+        .expect("search");
+    assert!(elsewhere.is_empty(), "only the caseworker's authority");
 }
