@@ -114,18 +114,91 @@ fn glob_containing(term: &str) -> String {
 /// seq, at, actor, action, object, detail, prev_hash, hash
 type AuditRow = (i64, String, String, String, String, String, String, String);
 
-/// Up to 10 000 audit entries from `seq >= from` to `last`, in order, as one JSON array of
-/// `AuditRow`s, and the largest `seq` among them (none: no entries left).
-async fn audit_page(reader: &SqlitePool, from: i64, last: i64) -> Result<(String, Option<i64>)> {
-    let page = sqlx::query_as(
-        "SELECT json_group_array(json_array(seq, at, actor, action, object, detail, prev_hash, hash) ORDER BY seq), MAX(seq) \
-         FROM (SELECT * FROM audit_entries WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT 10000)",
-    )
-    .bind(from)
-    .bind(last)
-    .fetch_one(reader)
-    .await?;
-    Ok(page)
+/// Sequence numbers per page of the audit scan.
+const AUDIT_PAGE: i64 = 10_000;
+
+/// Ranges of `seq` read ahead, two at a time, in order.
+struct AuditRanges {
+    reader: SqlitePool,
+    last: i64,
+    /// Where the next range to read starts; none once the last one is under way.
+    planned: Option<i64>,
+    reading: std::collections::VecDeque<(i64, tokio::task::JoinHandle<Result<String>>)>,
+}
+
+impl AuditRanges {
+    fn new(reader: SqlitePool, first: i64, last: i64) -> Self {
+        let mut ranges = Self {
+            reader,
+            last,
+            planned: Some(first),
+            reading: Default::default(),
+        };
+        ranges.read_ahead();
+        ranges
+    }
+
+    fn read_ahead(&mut self) {
+        while self.reading.len() < 2
+            && let Some(from) = self.planned
+        {
+            let to = from.saturating_add(AUDIT_PAGE - 1).min(self.last);
+            self.planned = (to < self.last).then(|| to + 1);
+            let reader = self.reader.clone();
+            let page = tokio::spawn(async move {
+                let json: String = sqlx::query_scalar(
+                    "SELECT json_group_array(json_array(seq, at, actor, action, object, detail, prev_hash, hash) ORDER BY seq) \
+                     FROM audit_entries WHERE seq BETWEEN $1 AND $2",
+                )
+                .bind(from)
+                .bind(to)
+                .fetch_one(&reader)
+                .await?;
+                Ok(json)
+            });
+            self.reading.push_back((to, page));
+        }
+    }
+
+    /// The entries of the next range that has any; none at the end.
+    async fn next(&mut self) -> Result<Option<Vec<AuditRow>>> {
+        loop {
+            let Some((to, page)) = self.reading.pop_front() else {
+                return Ok(None);
+            };
+            let json = page
+                .await
+                .map_err(|e| StoreError::Corrupt(format!("audit scan stopped: {e}")))??;
+            let rows: Vec<AuditRow> = serde_json::from_str(&json)
+                .map_err(|e| corrupt("audit entries", &e.to_string()))?;
+            if rows.is_empty() && to < self.last {
+                // Only where entries were removed or renumbered: go on at the next one, so
+                // that a far-off `seq` does not mean reading millions of empty ranges.
+                for (_, page) in self.reading.drain(..) {
+                    page.abort();
+                }
+                self.planned = sqlx::query_scalar(
+                    "SELECT MIN(seq) FROM audit_entries WHERE seq > $1 AND seq <= $2",
+                )
+                .bind(to)
+                .bind(self.last)
+                .fetch_one(&self.reader)
+                .await?;
+                self.read_ahead();
+                continue;
+            }
+            self.read_ahead();
+            return Ok(Some(rows));
+        }
+    }
+}
+
+impl Drop for AuditRanges {
+    fn drop(&mut self) {
+        for (_, page) in &self.reading {
+            page.abort();
+        }
+    }
 }
 
 /// Appends entries to the audit chain inside the caller's transaction.
@@ -939,34 +1012,22 @@ impl Store for SqliteStore {
         visit: &mut (dyn for<'e> FnMut(&'e AuditEntry) -> bool + Send),
     ) -> Result<Option<i64>> {
         // sqlx hands SQLite rows over one at a time from its worker thread, and that hand-over
-        // made the scan a fifth of sha256sum's speed; one JSON array per page of entries
-        // crosses over once, and the next page is read while this one is checked. The scan
-        // ends at the largest `seq` seen together with the head: entries are only ever
-        // appended, so what lies up to it does not change while it is read.
-        let (head, last): (Option<i64>, Option<i64>) = sqlx::query_as(
-            "SELECT (SELECT seq FROM audit_head WHERE id = 1), MAX(seq) FROM audit_entries",
+        // made the scan a fifth of sha256sum's speed. Now a page is one JSON array of the
+        // entries in a range of `seq`, and the next two ranges are read on two connections
+        // (each with its own worker thread) while one is checked. The scan ends at the largest
+        // `seq` seen together with the head: entries are only ever appended, so what lies up
+        // to it does not change while it is read.
+        let (head, first, last): (Option<i64>, Option<i64>, Option<i64>) = sqlx::query_as(
+            "SELECT (SELECT seq FROM audit_head WHERE id = 1), MIN(seq), MAX(seq) FROM audit_entries",
         )
         .fetch_one(&self.reader)
         .await?;
-        let Some(last) = last else {
+        let (Some(first), Some(last)) = (first, last) else {
             return Ok(head);
         };
-        let page_at = |from: i64| {
-            let reader = self.reader.clone();
-            tokio::spawn(async move { audit_page(&reader, from, last).await })
-        };
-        let mut next = page_at(i64::MIN);
-        loop {
-            let (json, page_last) = next
-                .await
-                .map_err(|e| StoreError::Corrupt(format!("audit scan stopped: {e}")))??;
-            let Some(page_last) = page_last else {
-                return Ok(head);
-            };
-            next = page_at(page_last.saturating_add(1));
-            let rows: Vec<AuditRow> = serde_json::from_str(&json)
-                .map_err(|e| corrupt("audit entries", &e.to_string()))?;
-            for (seq, at, actor, action, object, detail, prev_hash, hash) in rows {
+        let mut reading = AuditRanges::new(self.reader.clone(), first, last);
+        while let Some(page) = reading.next().await? {
+            for (seq, at, actor, action, object, detail, prev_hash, hash) in page {
                 let entry = AuditEntry {
                     seq,
                     content: AuditContent {
@@ -980,15 +1041,11 @@ impl Store for SqliteStore {
                     hash,
                 };
                 if !visit(&entry) {
-                    next.abort();
                     return Ok(head);
                 }
             }
-            if page_last >= last {
-                next.abort();
-                return Ok(head);
-            }
         }
+        Ok(head)
     }
 }
 
