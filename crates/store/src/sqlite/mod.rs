@@ -7,7 +7,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use amtsweg_domain::Text;
-use amtsweg_domain::audit::{self, AuditContent, AuditEntry};
+use amtsweg_domain::audit::{AuditContent, AuditEntry};
 use amtsweg_domain::case::Event;
 use amtsweg_domain::file_number::FileNumber;
 use async_trait::async_trait;
@@ -19,7 +19,9 @@ use uuid::Uuid;
 
 use crate::*;
 
+mod audit;
 mod rows;
+use audit::{AuditRanges, append_audit_in};
 use rows::*;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -109,130 +111,6 @@ fn glob_containing(term: &str) -> String {
     }
     pattern.push('*');
     pattern
-}
-
-/// seq, at, actor, action, object, detail, prev_hash, hash
-type AuditRow = (i64, String, String, String, String, String, String, String);
-
-/// Sequence numbers per page of the audit scan.
-const AUDIT_PAGE: i64 = 10_000;
-
-/// Ranges of `seq` read ahead, two at a time, in order.
-struct AuditRanges {
-    reader: SqlitePool,
-    last: i64,
-    /// Where the next range to read starts; none once the last one is under way.
-    planned: Option<i64>,
-    reading: std::collections::VecDeque<(i64, tokio::task::JoinHandle<Result<String>>)>,
-}
-
-impl AuditRanges {
-    fn new(reader: SqlitePool, first: i64, last: i64) -> Self {
-        let mut ranges = Self {
-            reader,
-            last,
-            planned: Some(first),
-            reading: Default::default(),
-        };
-        ranges.read_ahead();
-        ranges
-    }
-
-    fn read_ahead(&mut self) {
-        while self.reading.len() < 2
-            && let Some(from) = self.planned
-        {
-            let to = from.saturating_add(AUDIT_PAGE - 1).min(self.last);
-            self.planned = (to < self.last).then(|| to + 1);
-            let reader = self.reader.clone();
-            let page = tokio::spawn(async move {
-                let json: String = sqlx::query_scalar(
-                    "SELECT json_group_array(json_array(seq, at, actor, action, object, detail, prev_hash, hash) ORDER BY seq) \
-                     FROM audit_entries WHERE seq BETWEEN $1 AND $2",
-                )
-                .bind(from)
-                .bind(to)
-                .fetch_one(&reader)
-                .await?;
-                Ok(json)
-            });
-            self.reading.push_back((to, page));
-        }
-    }
-
-    /// The entries of the next range that has any; none at the end.
-    async fn next(&mut self) -> Result<Option<Vec<AuditRow>>> {
-        loop {
-            let Some((to, page)) = self.reading.pop_front() else {
-                return Ok(None);
-            };
-            let json = page
-                .await
-                .map_err(|e| StoreError::Corrupt(format!("audit scan stopped: {e}")))??;
-            let rows: Vec<AuditRow> = serde_json::from_str(&json)
-                .map_err(|e| corrupt("audit entries", &e.to_string()))?;
-            if rows.is_empty() && to < self.last {
-                // Only where entries were removed or renumbered: go on at the next one, so
-                // that a far-off `seq` does not mean reading millions of empty ranges.
-                for (_, page) in self.reading.drain(..) {
-                    page.abort();
-                }
-                self.planned = sqlx::query_scalar(
-                    "SELECT MIN(seq) FROM audit_entries WHERE seq > $1 AND seq <= $2",
-                )
-                .bind(to)
-                .bind(self.last)
-                .fetch_one(&self.reader)
-                .await?;
-                self.read_ahead();
-                continue;
-            }
-            self.read_ahead();
-            return Ok(Some(rows));
-        }
-    }
-}
-
-impl Drop for AuditRanges {
-    fn drop(&mut self) {
-        for (_, page) in &self.reading {
-            page.abort();
-        }
-    }
-}
-
-/// Appends entries to the audit chain inside the caller's transaction.
-async fn append_audit_in(conn: &mut SqliteConnection, entries: Vec<AuditContent>) -> Result<()> {
-    if entries.is_empty() {
-        return Ok(());
-    }
-    let mut head: Option<(i64, String)> =
-        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_optional(&mut *conn)
-            .await?;
-    for content in entries {
-        let entry = audit::chain(head.as_ref().map(|(s, h)| (*s, h.as_str())), content);
-        sqlx::query("INSERT INTO audit_entries (seq, at, actor, action, object, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-            .bind(entry.seq)
-            .bind(&entry.content.at)
-            .bind(&entry.content.actor)
-            .bind(&entry.content.action)
-            .bind(&entry.content.object)
-            .bind(&entry.content.detail)
-            .bind(&entry.prev_hash)
-            .bind(&entry.hash)
-            .execute(&mut *conn)
-            .await?;
-        head = Some((entry.seq, entry.hash));
-    }
-    if let Some((seq, hash)) = head {
-        sqlx::query("INSERT INTO audit_head (id, seq, hash) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash")
-            .bind(seq)
-            .bind(hash)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
 }
 
 async fn insert_message_in(
