@@ -582,16 +582,17 @@ pub async fn check_search_by_part_of_name_or_address(shared: Arc<dyn Store>) {
     for n in 0..1002 {
         submit("Erika Weber", &format!("Hauptstraße {n}")).await;
     }
+    let query = |authority_id: Uuid, state: Option<&str>, term: &str, offset: u32| InboxQuery {
+        authority_id,
+        state: state.map(str::to_string),
+        search: Some(term.into()),
+        due_by: None,
+        limit: 50,
+        offset,
+    };
     let search = async |term: &str, offset: u32| {
         store
-            .inbox(&InboxQuery {
-                authority_id: f.authority,
-                state: None,
-                search: Some(term.into()),
-                due_by: None,
-                limit: 50,
-                offset,
-            })
+            .inbox(&query(f.authority, None, term, offset))
             .await
             .expect("search")
             .into_iter()
@@ -619,14 +620,12 @@ pub async fn check_search_by_part_of_name_or_address(shared: Arc<dyn Store>) {
         "all 1002, page by page"
     );
     let in_state = store
-        .inbox(&InboxQuery {
-            authority_id: f.authority,
-            state: Some("completeness_check".into()),
-            search: Some("lindenallee".into()),
-            due_by: None,
-            limit: 50,
-            offset: 0,
-        })
+        .inbox(&query(
+            f.authority,
+            Some("completeness_check"),
+            "lindenallee",
+            0,
+        ))
         .await
         .expect("search");
     assert!(
@@ -634,14 +633,7 @@ pub async fn check_search_by_part_of_name_or_address(shared: Arc<dyn Store>) {
         "the state filter applies to found cases"
     );
     let elsewhere = store
-        .inbox(&InboxQuery {
-            authority_id: Uuid::now_v7(),
-            state: None,
-            search: Some("lindenallee".into()),
-            due_by: None,
-            limit: 50,
-            offset: 0,
-        })
+        .inbox(&query(Uuid::now_v7(), None, "lindenallee", 0))
         .await
         .expect("search");
     assert!(elsewhere.is_empty(), "only the caseworker's authority");
