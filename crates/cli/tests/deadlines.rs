@@ -7,17 +7,6 @@ use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-/// Moves the server's clock (logins older than the session lifetime end with it, so the
-/// administrator logs in anew each time).
-async fn move_clock(server: &Server, days: u32) -> Value {
-    let admin = login(server, "admin@demo.amtsweg.de", PASSWORD).await;
-    let r = admin
-        .post("/api/v1/test/clock", json!({ "advance_days": days }))
-        .await;
-    assert_eq!(r.status(), StatusCode::OK, "move the clock");
-    r.json().await.expect("json")
-}
-
 fn deadline<'v>(case: &'v Value, rule: &str) -> Option<&'v Value> {
     case["deadlines"]
         .as_array()?
@@ -27,7 +16,13 @@ fn deadline<'v>(case: &'v Value, rule: &str) -> Option<&'v Value> {
 
 #[tokio::test]
 async fn deemed_withdrawal_and_reminders_fire_once_when_the_clock_passes_them() {
-    let server = Server::start();
+    // the Friday before Christmas: the completeness check's ten working days run over
+    // Christmas and New Year
+    let start = time::macros::date!(2026 - 12 - 18);
+    let server = Server::start_on_day(start);
+    let mut clock = TestClock::new(&server, start);
+    let completeness_end = period_end(start, "10wd");
+    assert_eq!(completeness_end, time::macros::date!(2027 - 01 - 05));
     let applicant = register(&server, "frist@example.org", "Frieda Frist").await;
     let caseworker = login(&server, CASEWORKER, PASSWORD).await;
     let admin = login(&server, "admin@demo.amtsweg.de", PASSWORD).await;
@@ -62,9 +57,8 @@ async fn deemed_withdrawal_and_reminders_fire_once_when_the_clock_passes_them() 
         .as_str()
         .unwrap_or_default()
         .to_string();
-    let due = (time::OffsetDateTime::now_utc() + time::Duration::days(10))
-        .date()
-        .to_string();
+    let supplement_due = start + time::Duration::days(10);
+    let due = supplement_due.to_string();
     let r = caseworker.act(&case_a, json!({ "action": "request_documents", "defects": ["Lageplan fehlt"], "deadline": due })).await;
     assert_eq!(r.status(), StatusCode::OK);
     // case B: taken over, then nobody checks it
@@ -77,8 +71,22 @@ async fn deemed_withdrawal_and_reminders_fire_once_when_the_clock_passes_them() 
         StatusCode::OK
     );
 
-    // five days on: nothing has run out
-    let moved = move_clock(&server, 5).await;
+    // five days on: nothing has run out, and no reminder is due yet (the first lead time is
+    // five working days before the end of the completeness check)
+    let first_reminder_day = {
+        let calendar = demo_calendar();
+        let mut day = completeness_end;
+        let mut left = 5;
+        while left > 0 {
+            day -= time::Duration::days(1);
+            if calendar.is_working_day(day).expect("calendar") {
+                left -= 1;
+            }
+        }
+        day
+    };
+    assert!(start + time::Duration::days(5) < first_reminder_day);
+    let moved = clock.advance(5).await;
     let applicant = login(&server, "frist@example.org", "ein-langes-Passwort-1").await;
     assert_eq!(moved["deemed_withdrawals"], 0);
     assert_eq!(moved["reminders"], 0);
@@ -89,9 +97,11 @@ async fn deemed_withdrawal_and_reminders_fire_once_when_the_clock_passes_them() 
         Some(json!("running"))
     );
 
-    // twenty days on: the supplement deadline and the completeness check (10 working days) passed
-    let moved = move_clock(&server, 15).await;
-    // the logins of three weeks ago have expired
+    // the day after both the supplement deadline and the completeness check (10 working days)
+    let moved = clock
+        .move_to(completeness_end.max(supplement_due) + time::Duration::days(1))
+        .await;
+    // the logins of weeks ago have expired
     assert_eq!(
         caseworker.get("/api/v1/cases").await.status(),
         StatusCode::UNAUTHORIZED
@@ -165,7 +175,7 @@ async fn deemed_withdrawal_and_reminders_fire_once_when_the_clock_passes_them() 
     let own_b = applicant.json(&format!("/api/v1/cases/{case_b}")).await;
     assert_eq!(reminders(&own_b), 0);
     // the jobs run again: nothing fires twice
-    let again = move_clock(&server, 1).await;
+    let again = clock.advance(1).await;
     let caseworker = login(&server, CASEWORKER, PASSWORD).await;
     assert_eq!(again["deemed_withdrawals"], 0);
     assert_eq!(again["reminders"], 0);

@@ -226,9 +226,7 @@ async fn approval_with_a_document_request_from_application_to_retrieved_notice()
         )
         .await;
     assert_eq!(past.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let deadline = (time::OffsetDateTime::now_utc() + time::Duration::days(14))
-        .date()
-        .to_string();
+    let deadline = (authority_today() + time::Duration::days(14)).to_string();
     let requested = caseworker
         .act(&case_id, json!({ "action": "request_documents", "defects": ["Der Lageplan ist nicht maßstäblich.", "Die Berechnung der Abstandsflächen fehlt."], "deadline": deadline }))
         .await;
@@ -490,11 +488,7 @@ async fn refusal_path() {
     assert_eq!(unheard.status(), StatusCode::CONFLICT);
     let problem: Value = unheard.json().await.expect("problem");
     assert_eq!(problem["code"], "hearing_required");
-    let in_days = |days: i64| {
-        (time::OffsetDateTime::now_utc() + time::Duration::days(days))
-            .date()
-            .to_string()
-    };
+    let in_days = |days: i64| (authority_today() + time::Duration::days(days)).to_string();
     assert_eq!(
         head.act(
             &case_id,

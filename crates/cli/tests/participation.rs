@@ -15,15 +15,6 @@ const FIRE: &str = "brandschutz@demo.amtsweg.de";
 const MONUMENT: &str = "denkmalschutz@demo.amtsweg.de";
 const TOWN: &str = "gemeinde@demo.amtsweg.de";
 
-async fn move_clock(server: &Server, days: u32) -> Value {
-    let admin = login(server, "admin@demo.amtsweg.de", PASSWORD).await;
-    let r = admin
-        .post("/api/v1/test/clock", json!({ "advance_days": days }))
-        .await;
-    assert_eq!(r.status(), StatusCode::OK, "move the clock");
-    r.json().await.expect("json")
-}
-
 fn deadline_status(case: &Value, rule: &str) -> Value {
     case["deadlines"]
         .as_array()
@@ -32,10 +23,11 @@ fn deadline_status(case: &Value, rule: &str) -> Value {
         .unwrap_or(Value::Null)
 }
 
-fn in_days(days: i64) -> String {
-    (time::OffsetDateTime::now_utc() + time::Duration::days(days))
-        .date()
-        .to_string()
+async fn case_requests(caseworker: &Api<'_>, case_id: &str) -> Vec<Value> {
+    caseworker.json(&format!("/api/v1/cases/{case_id}")).await["participations"]
+        .as_array()
+        .expect("participations")
+        .clone()
 }
 
 fn date_plus(date: &str, days: i64) -> String {
@@ -90,9 +82,39 @@ fn pdf_text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&out.stdout).to_string()
 }
 
+// The journey runs from fixed start days whose periods meet weekends and holidays: an agency's
+// month ending on a Sunday before New Year's holidays, one ending on Good Friday, one starting
+// on 29 February. The expected ends come from the calendar, not from fixed day counts.
+
 #[tokio::test]
-async fn two_agencies_and_the_municipality_one_answers_two_stay_silent_then_the_permit() {
-    let server = Server::start();
+async fn participation_from_early_december_over_new_year() {
+    two_agencies_and_the_municipality_one_answers_two_stay_silent_then_the_permit(
+        time::macros::date!(2026 - 12 - 03),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn participation_from_late_february_over_easter() {
+    two_agencies_and_the_municipality_one_answers_two_stay_silent_then_the_permit(
+        time::macros::date!(2027 - 02 - 26),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn participation_from_29_february_of_a_leap_year() {
+    two_agencies_and_the_municipality_one_answers_two_stay_silent_then_the_permit(
+        time::macros::date!(2028 - 02 - 29),
+    )
+    .await;
+}
+
+async fn two_agencies_and_the_municipality_one_answers_two_stay_silent_then_the_permit(
+    start: time::Date,
+) {
+    let server = Server::start_on_day(start);
+    let mut clock = TestClock::new(&server, start);
     let applicant = register(&server, "bauherrin@example.org", "Zoë Dvořák").await;
     let caseworker = login(&server, CASEWORKER, PASSWORD).await;
     let (case_id, file_number) = submitted_case(&applicant).await;
@@ -111,7 +133,7 @@ async fn two_agencies_and_the_municipality_one_answers_two_stay_silent_then_the_
 
     // the document request stops the completeness check; the supplement starts it anew
     ok(caseworker
-        .act(&case_id, json!({ "action": "request_documents", "defects": ["Lageplan mit Abstandsflächen"], "deadline": in_days(14) }))
+        .act(&case_id, json!({ "action": "request_documents", "defects": ["Lageplan mit Abstandsflächen"], "deadline": (clock.today + time::Duration::days(14)).to_string() }))
         .await)
     .await;
     let case = caseworker.json(&format!("/api/v1/cases/{case_id}")).await;
@@ -302,8 +324,17 @@ async fn two_agencies_and_the_municipality_one_answers_two_stay_silent_then_the_
         .await;
     assert_eq!(again.status(), StatusCode::CONFLICT, "answered once");
 
-    // a month and a bit: the monument authority stayed silent — deemed no concerns
-    let moved = move_clock(&server, 33).await;
+    // the periods as the calendar computes them (§§ 187–193 BGB in Baden-Württemberg)
+    let requests = case_requests(&caseworker, &case_id).await;
+    let agency_due = period_end(start, "1M");
+    let town_due = period_end(start, "2M");
+    assert_eq!(requests[1]["due"], agency_due.to_string().as_str());
+    assert_eq!(requests[2]["due"], town_due.to_string().as_str());
+    // on its last day the silent agency still may answer: nothing is deemed
+    let moved = clock.move_to(agency_due).await;
+    assert_eq!(moved["deemed_statements"], 0, "{moved}");
+    // the day after: the monument authority stayed silent — deemed no concerns
+    let moved = clock.advance(1).await;
     assert_eq!(moved["deemed_statements"], 1, "{moved}");
     assert_eq!(moved["deemed_approvals"], 0, "{moved}");
     let caseworker = login(&server, CASEWORKER, PASSWORD).await;
@@ -347,7 +378,9 @@ async fn two_agencies_and_the_municipality_one_answers_two_stay_silent_then_the_
     );
 
     // two months: the municipality stayed silent — its consent is deemed given (§ 36(2) BauGB)
-    let moved = move_clock(&server, 31).await;
+    let moved = clock.move_to(town_due).await;
+    assert_eq!(moved["deemed_statements"], 0, "{moved}");
+    let moved = clock.advance(1).await;
     assert_eq!(moved["deemed_statements"], 1, "{moved}");
     let caseworker = login(&server, CASEWORKER, PASSWORD).await;
     let case = caseworker.json(&format!("/api/v1/cases/{case_id}")).await;
@@ -554,7 +587,10 @@ async fn an_agency_user_reads_only_what_was_shared_with_its_agency() {
 
 #[tokio::test]
 async fn a_deemed_approval_is_warned_ahead_and_fires_unless_waived() {
-    let server = Server::start();
+    // complete on 17 December: the month ends on a Sunday after the New Year holidays
+    let start = time::macros::date!(2026 - 12 - 17);
+    let server = Server::start_on_day(start);
+    let mut clock = TestClock::new(&server, start);
     let applicant = register(&server, "fiktion@example.org", "Erika Fiktion").await;
     let caseworker = login(&server, CASEWORKER, PASSWORD).await;
     let (waived, _) = submitted_case(&applicant).await;
@@ -597,14 +633,10 @@ async fn a_deemed_approval_is_warned_ahead_and_fires_unless_waived() {
         .and_then(|d| d["due"].as_str())
         .expect("decision due")
         .to_string();
-    let today = time::OffsetDateTime::now_utc().date();
-    let due_date = time::Date::parse(
-        &due,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .expect("date");
-    let to_the_day_before = (due_date - today).whole_days() - 1;
-    let moved = move_clock(&server, to_the_day_before as u32).await;
+    // the decision period of the BW profile (§ 54 Abs. 5 LBO BW: one month), by the calendar
+    let due_date = period_end(start, "1M");
+    assert_eq!(due, due_date.to_string());
+    let moved = clock.move_to(due_date - time::Duration::days(1)).await;
     assert!(moved["reminders"].as_u64().unwrap_or(0) >= 1, "{moved}");
     assert_eq!(moved["deemed_approvals"], 0);
     let caseworker = login(&server, CASEWORKER, PASSWORD).await;
@@ -616,8 +648,11 @@ async fn a_deemed_approval_is_warned_ahead_and_fires_unless_waived() {
         }),
         "{mail}"
     );
+    // on its last day nothing is deemed yet
+    let moved = clock.advance(1).await;
+    assert_eq!(moved["deemed_approvals"], 0, "{moved}");
     // the day after the deadline: the permit is deemed granted; the waived case goes on
-    let moved = move_clock(&server, 2).await;
+    let moved = clock.advance(1).await;
     assert_eq!(moved["deemed_approvals"], 1, "{moved}");
     let applicant = login(&server, "fiktion@example.org", "ein-langes-Passwort-1").await;
     let own = applicant.json(&format!("/api/v1/cases/{deemed}")).await;
@@ -633,7 +668,7 @@ async fn a_deemed_approval_is_warned_ahead_and_fires_unless_waived() {
     let other = applicant.json(&format!("/api/v1/cases/{waived}")).await;
     assert_eq!(other["state"], "substantive_check");
     // nothing fires twice
-    let again = move_clock(&server, 1).await;
+    let again = clock.advance(1).await;
     assert_eq!(again["deemed_approvals"], 0);
     let (ok, report) = audit_verify(&server);
     assert!(ok, "{report}");

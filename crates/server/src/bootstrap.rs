@@ -48,6 +48,15 @@ pub async fn open(config: Config, clock: Arc<dyn Clock>) -> Result<Arc<App>, Str
         None => BlobStore::open(&config.data_dir.join("documents")).await,
     }
     .map_err(|e| format!("documents ({}): {e}", config.describe_documents()))?;
+    let (clock, test_clock) = if config.test_clock {
+        let movable = Arc::new(match config.test_clock_start_instant() {
+            Some(start) => crate::clock::OffsetClock::starting_at(start, clock.now()),
+            None => crate::clock::OffsetClock::new(),
+        });
+        (movable.clone() as Arc<dyn Clock>, Some(movable))
+    } else {
+        (clock, None)
+    };
     let at = crate::app::format_time(clock.now());
     for version in &current {
         store
@@ -57,12 +66,6 @@ pub async fn open(config: Config, clock: Arc<dyn Clock>) -> Result<Arc<App>, Str
     }
     let recorded = store.service_versions().await.map_err(|e| e.to_string())?;
     let services = Services::new(&current, &recorded)?;
-    let (clock, test_clock) = if config.test_clock {
-        let movable = Arc::new(crate::clock::OffsetClock::new());
-        (movable.clone() as Arc<dyn Clock>, Some(movable))
-    } else {
-        (clock, None)
-    };
     Ok(Arc::new(App {
         store,
         blobs,

@@ -16,8 +16,8 @@ impl Clock for SystemClock {
     }
 }
 
-/// The system clock moved forward by an offset that an administrator can grow; for tests
-/// and demos only (the configuration refuses it in production).
+/// The system clock moved forward by an offset (in nanoseconds) that an administrator can
+/// grow; for tests and demos only (the configuration refuses it in production).
 pub struct OffsetClock(std::sync::atomic::AtomicI64);
 
 impl OffsetClock {
@@ -25,9 +25,17 @@ impl OffsetClock {
         Self(std::sync::atomic::AtomicI64::new(0))
     }
 
+    /// A movable clock that shows `start` now and runs on from there.
+    pub fn starting_at(start: OffsetDateTime, real_now: OffsetDateTime) -> Self {
+        let nanos = i64::try_from((start - real_now).whole_nanoseconds()).unwrap_or(0);
+        Self(std::sync::atomic::AtomicI64::new(nanos))
+    }
+
     pub fn advance(&self, by: Duration) {
-        self.0
-            .fetch_add(by.whole_seconds(), std::sync::atomic::Ordering::SeqCst);
+        self.0.fetch_add(
+            i64::try_from(by.whole_nanoseconds()).unwrap_or(0),
+            std::sync::atomic::Ordering::SeqCst,
+        );
     }
 }
 
@@ -40,7 +48,7 @@ impl Default for OffsetClock {
 impl Clock for OffsetClock {
     fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc()
-            + Duration::seconds(self.0.load(std::sync::atomic::Ordering::SeqCst))
+            + Duration::nanoseconds(self.0.load(std::sync::atomic::Ordering::SeqCst))
     }
 }
 

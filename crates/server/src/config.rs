@@ -26,6 +26,10 @@ pub struct Config {
     /// Tests and demos only: an administrator may move the clock (`POST /api/v1/test/clock`).
     /// Refused together with an `https://` public address.
     pub test_clock: bool,
+    /// Tests and demos only, with `test_clock`: the instant (RFC 3339, e.g.
+    /// `2026-12-14T09:00:00+01:00`) the clock shows at start, so a journey that moves the clock
+    /// runs over the same calendar days whenever it is run.
+    pub test_clock_start: Option<String>,
     /// How often the scheduler looks for deadlines that ran out, in seconds.
     pub scheduler_interval_secs: u64,
     /// How many working days before a deadline of the authority the caseworker is reminded
@@ -80,6 +84,7 @@ impl Default for Config {
             session_hours: 8,
             public_url: "http://127.0.0.1:8080".into(),
             test_clock: false,
+            test_clock_start: None,
             scheduler_interval_secs: 60,
             reminder_lead_days: vec![5, 1],
             documents: DocumentsConfig::default(),
@@ -110,6 +115,12 @@ impl Config {
         })
     }
 
+    /// The start instant of the test clock, if one is configured and valid.
+    pub fn test_clock_start_instant(&self) -> Option<time::OffsetDateTime> {
+        let text = self.test_clock_start.as_deref()?;
+        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
+    }
+
     /// Checks the values and returns the listen address.
     pub fn validate(&self) -> Result<SocketAddr, ConfigError> {
         let addr = self
@@ -136,6 +147,21 @@ impl Config {
                 field: "test_clock",
                 message: "a movable clock is for tests and demos; it is refused with an https:// public_url".into(),
             });
+        }
+        if let Some(start) = &self.test_clock_start {
+            if !self.test_clock {
+                return Err(ConfigError::Invalid {
+                    field: "test_clock_start",
+                    message: "needs test_clock = true".into(),
+                });
+            }
+            self.test_clock_start_instant()
+                .ok_or_else(|| ConfigError::Invalid {
+                    field: "test_clock_start",
+                    message: format!(
+                        "'{start}' is not an RFC 3339 instant like 2026-12-14T09:00:00+01:00"
+                    ),
+                })?;
         }
         if !(1..=86_400).contains(&self.scheduler_interval_secs) {
             return Err(ConfigError::Invalid {
@@ -310,5 +336,32 @@ mod tests {
             .unwrap_or_default();
         assert!(big.contains("max_upload_mib"), "{big}");
         assert!(toml::from_str::<Config>("[documents]\nstore = \"ftp\"\n").is_err());
+    }
+
+    #[test]
+    fn a_test_clock_start_needs_the_test_clock_and_an_instant() {
+        let check = |text: &str| {
+            let mut config: Config = toml::from_str(text).expect("config");
+            config.services_dir = PathBuf::from(".");
+            config.validate().err().map(|e| e.to_string())
+        };
+        let start = "test_clock_start = \"2026-12-14T09:00:00+01:00\"\n";
+        assert_eq!(check(&format!("test_clock = true\n{start}")), None);
+        let alone = check(start).unwrap_or_default();
+        assert!(alone.contains("needs test_clock"), "{alone}");
+        let day_only =
+            check("test_clock = true\ntest_clock_start = \"2026-12-14\"\n").unwrap_or_default();
+        assert!(day_only.contains("RFC 3339"), "{day_only}");
+    }
+
+    #[test]
+    fn a_test_clock_started_at_an_instant_shows_it_and_moves_on() {
+        use crate::clock::{Clock, OffsetClock};
+        let start = time::macros::datetime!(2026-12-14 09:00 +01:00);
+        let clock = OffsetClock::starting_at(start, time::OffsetDateTime::now_utc());
+        let shown = clock.now();
+        assert!(shown >= start && shown - start < time::Duration::minutes(1));
+        clock.advance(time::Duration::days(20));
+        assert!(clock.now() - start >= time::Duration::days(20));
     }
 }

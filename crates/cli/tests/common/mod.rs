@@ -202,6 +202,23 @@ impl Server {
         )
     }
 
+    /// A server whose movable clock shows 09:00 German time on `day` at start, so a journey
+    /// that moves the clock meets the same weekends and holidays whenever it is run.
+    pub fn start_on_day(day: time::Date) -> Server {
+        let data = tempfile::tempdir().expect("temp dir");
+        let offset = amtsweg_server::clock::german_offset(day.midnight().assume_utc());
+        let start = day
+            .with_hms(9, 0, 0)
+            .expect("09:00")
+            .assume_offset(offset)
+            .format(&time::format_description::well_known::Rfc3339)
+            .expect("RFC 3339");
+        Self::start_with(
+            data,
+            &format!("test_clock = true\ntest_clock_start = \"{start}\"\n"),
+        )
+    }
+
     /// Another instance on the same database and data folder.
     pub fn another_instance(&self) -> Server {
         let config = self.data.path().join("amtsweg.toml");
@@ -294,6 +311,74 @@ fn store_args(data: &Path, database: Option<&TestDatabase>) -> Vec<OsString> {
         args.push(db.url.clone().into());
     }
     args
+}
+
+/// Today at the authority (German civil time), for servers on the system clock.
+pub fn authority_today() -> time::Date {
+    amtsweg_server::clock::german_today(time::OffsetDateTime::now_utc())
+}
+
+/// The calendar of the demo's building authority (Baden-Württemberg).
+pub fn demo_calendar() -> amtsweg_domain::calendar::Calendar {
+    amtsweg_domain::calendar::Calendar::new(amtsweg_domain::calendar::State::BW)
+}
+
+/// The last day of `period` (e.g. `"1M"`) started on `from`, at the demo authority's place
+/// (§§ 187–193 BGB), computed by the calendar independently of the server's answer.
+pub fn period_end(from: time::Date, period: &str) -> time::Date {
+    let period = amtsweg_domain::calendar::Period::parse(period).expect("period");
+    amtsweg_domain::calendar::deadline(&demo_calendar(), from, period)
+        .expect("deadline")
+        .end
+}
+
+pub fn parse_day(text: &str) -> time::Date {
+    time::Date::parse(
+        text,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .unwrap_or_else(|_| panic!("'{text}' is not a date"))
+}
+
+/// The movable clock of a server started with [`Server::start_on_day`]; knows the day the
+/// server is at. Logins older than the session lifetime end when it moves.
+pub struct TestClock<'s> {
+    server: &'s Server,
+    pub today: time::Date,
+}
+
+impl<'s> TestClock<'s> {
+    pub fn new(server: &'s Server, today: time::Date) -> Self {
+        Self { server, today }
+    }
+
+    /// Moves the clock forward by `days` and runs the deadline jobs; their report.
+    pub async fn advance(&mut self, days: i64) -> Value {
+        assert!(days > 0, "the clock moves forward only ({days} days)");
+        let admin = login(self.server, "admin@demo.amtsweg.de", PASSWORD).await;
+        let r = admin
+            .post("/api/v1/test/clock", json!({ "advance_days": days }))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "move the clock");
+        let report: Value = r.json().await.expect("json");
+        self.today += time::Duration::days(days);
+        let now = report["now"].as_str().expect("now");
+        let shown =
+            time::OffsetDateTime::parse(now, &time::format_description::well_known::Rfc3339)
+                .expect("RFC 3339");
+        assert_eq!(
+            amtsweg_server::clock::german_today(shown),
+            self.today,
+            "the server's day"
+        );
+        report
+    }
+
+    /// Moves the clock forward to `day`.
+    pub async fn move_to(&mut self, day: time::Date) -> Value {
+        let days = (day - self.today).whole_days();
+        self.advance(days).await
+    }
 }
 
 /// A logged-in API client.
