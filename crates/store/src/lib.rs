@@ -1,14 +1,15 @@
 //! Persistence of amtsweg. The [`Store`] trait is what the application services use; each
 //! write method is one transaction that stores the state together with its event and its
-//! audit entries. [`sqlite::SqliteStore`] is the embedded implementation,
-//! [`postgres::PostgresStore`] the one for several instances on one database; both pass the
-//! same conformance suite (`tests/conformance.rs`). Blobs (document bytes) live in a
-//! [`blob::BlobStore`].
+//! audit entries. It is implemented once, by [`sql::SqlStore`], over two engines:
+//! [`sqlite::SqliteStore`] (embedded) and [`postgres::PostgresStore`] (several instances on
+//! one database); both pass the same conformance suite (`tests/conformance/`). Blobs
+//! (document bytes) live in a [`blob::BlobStore`].
 #![forbid(unsafe_code)]
 
 pub mod blob;
 pub mod model;
 pub mod postgres;
+pub mod sql;
 pub mod sqlite;
 
 use amtsweg_domain::audit::{AuditContent, AuditEntry};

@@ -68,6 +68,12 @@ impl SessionKind {
             SessionKind::Api => "api",
         }
     }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        [Self::Web, Self::Api]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

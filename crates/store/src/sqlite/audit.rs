@@ -1,11 +1,8 @@
-//! The audit chain on SQLite: appending inside a write transaction, and the scan that
-//! `audit verify` reads it with.
+//! Reading the whole audit chain on SQLite, for `audit verify`: in ranges of `seq`, two read
+//! ahead at once.
 
-use amtsweg_domain::audit::{self, AuditContent};
-use sqlx::SqliteConnection;
 use sqlx::sqlite::SqlitePool;
 
-use super::rows::corrupt;
 use crate::*;
 
 /// seq, at, actor, action, object, detail, prev_hash, hash
@@ -66,8 +63,9 @@ impl AuditRanges {
             let json = page
                 .await
                 .map_err(|e| StoreError::Corrupt(format!("audit scan stopped: {e}")))??;
-            let rows: Vec<AuditRow> = serde_json::from_str(&json)
-                .map_err(|e| corrupt("audit entries", &e.to_string()))?;
+            let rows: Vec<AuditRow> = serde_json::from_str(&json).map_err(|e| {
+                StoreError::Corrupt(format!("table audit_entries, up to seq {to}: {e}"))
+            })?;
             if rows.is_empty() && to < self.last {
                 // Only where entries were removed or renumbered: go on at the next one, so
                 // that a far-off `seq` does not mean reading millions of empty ranges.
@@ -96,41 +94,4 @@ impl Drop for AuditRanges {
             page.abort();
         }
     }
-}
-
-/// Appends entries to the audit chain inside the caller's transaction.
-pub(super) async fn append_audit_in(
-    conn: &mut SqliteConnection,
-    entries: Vec<AuditContent>,
-) -> Result<()> {
-    if entries.is_empty() {
-        return Ok(());
-    }
-    let mut head: Option<(i64, String)> =
-        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_optional(&mut *conn)
-            .await?;
-    for content in entries {
-        let entry = audit::chain(head.as_ref().map(|(s, h)| (*s, h.as_str())), content);
-        sqlx::query("INSERT INTO audit_entries (seq, at, actor, action, object, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-            .bind(entry.seq)
-            .bind(&entry.content.at)
-            .bind(&entry.content.actor)
-            .bind(&entry.content.action)
-            .bind(&entry.content.object)
-            .bind(&entry.content.detail)
-            .bind(&entry.prev_hash)
-            .bind(&entry.hash)
-            .execute(&mut *conn)
-            .await?;
-        head = Some((entry.seq, entry.hash));
-    }
-    if let Some((seq, hash)) = head {
-        sqlx::query("INSERT INTO audit_head (id, seq, hash) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash")
-            .bind(seq)
-            .bind(hash)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
 }

@@ -223,9 +223,11 @@ async fn verify(store: &dyn Store) -> Verification {
 mod cases;
 mod concurrency;
 mod participation;
+mod records;
 use cases::*;
 use concurrency::*;
 use participation::*;
+use records::*;
 
 /// Runs every check against both backends: `on_sqlite::check_…` and `on_postgres::check_…`.
 macro_rules! conformance {
@@ -265,6 +267,42 @@ conformance!(
     check_concurrent_audit_appends_keep_one_chain,
     check_directory_and_party_requests,
     check_scheduler_dates,
+    check_an_empty_chain_has_no_head,
+    check_every_session_kind_round_trips,
 );
+
+#[tokio::test]
+async fn corrupt_values_are_named_on_sqlite() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SqliteStore::open(&dir.path().join("t.db"))
+        .await
+        .expect("open");
+    let pool = store.writer_pool().clone();
+    check_corrupt_values_are_named(&store, async |sql: &str, id: Uuid| {
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+            .bind(id.to_string())
+            .execute(&pool)
+            .await
+            .expect("tamper");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn corrupt_values_are_named_on_postgres() {
+    let (_, db) = postgres().await;
+    let store = PostgresStore::open(&with_database(&db.admin, &db.name))
+        .await
+        .expect("open");
+    let pool = store.pool().clone();
+    check_corrupt_values_are_named(&store, async |sql: &str, id: Uuid| {
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+            .bind(id)
+            .execute(&pool)
+            .await
+            .expect("tamper");
+    })
+    .await;
+}
 
 mod blobs;

@@ -1,0 +1,82 @@
+//! Shapes both engines must agree on: the empty audit chain, every session kind, and a
+//! stored value that does not read as its type.
+
+use super::*;
+
+pub async fn check_an_empty_chain_has_no_head(shared: Arc<dyn Store>) {
+    let store = &*shared;
+    let mut seen = 0;
+    let head = store
+        .scan_audit(&mut |_| {
+            seen += 1;
+            true
+        })
+        .await
+        .expect("scan");
+    assert_eq!((head, seen), (None, 0), "an empty chain");
+    assert!(matches!(
+        verify(store).await,
+        Verification::Ok { entries: 0, .. }
+    ));
+    store
+        .append_audit(vec![audit("first")])
+        .await
+        .expect("append");
+    assert!(matches!(
+        verify(store).await,
+        Verification::Ok { entries: 1, .. }
+    ));
+    let head = store.scan_audit(&mut |_| true).await.expect("scan");
+    assert_eq!(head, Some(1));
+}
+
+pub async fn check_every_session_kind_round_trips(shared: Arc<dyn Store>) {
+    let store = &*shared;
+    let f = fixture(store).await;
+    for kind in [SessionKind::Web, SessionKind::Api] {
+        let session = Session {
+            token_hash: format!("hash-{}", kind.code()),
+            user_id: f.applicant,
+            kind,
+            csrf_token: "csrf".into(),
+            created_at: AT.into(),
+            expires_at: "2026-11-27T18:00:00Z".into(),
+        };
+        store.insert_session(&session).await.expect("insert");
+        let read = store
+            .session(&session.token_hash)
+            .await
+            .expect("read")
+            .expect("there");
+        assert_eq!(read, session);
+        assert_eq!(SessionKind::parse(kind.code()), Some(kind));
+    }
+    assert_eq!(SessionKind::parse("admin"), None);
+}
+
+/// A value that does not read as its type fails the read with `Corrupt`, naming table, row
+/// and column; it is never skipped or defaulted.
+pub async fn check_corrupt_values_are_named(store: &dyn Store, tamper: impl AsyncFn(&str, Uuid)) {
+    let f = fixture(store).await;
+    tamper(
+        "UPDATE users SET role = 'kaiser' WHERE id = $1",
+        f.applicant,
+    )
+    .await;
+    let error = store.user(f.applicant).await.expect_err("corrupt role");
+    let text = error.to_string();
+    assert!(matches!(error, StoreError::Corrupt(_)), "{text}");
+    assert!(text.contains("table users"), "{text}");
+    assert!(text.contains(&f.applicant.to_string()), "{text}");
+    assert!(text.contains("column role"), "{text}");
+    tamper(
+        "UPDATE authorities SET kind = 'kingdom' WHERE id = $1",
+        f.authority,
+    )
+    .await;
+    let error = store
+        .authorities()
+        .await
+        .expect_err("a list with one corrupt row fails whole");
+    assert!(error.to_string().contains("column kind"), "{error}");
+}
