@@ -1,0 +1,64 @@
+//! ARCHITECTURE.md is the newcomer's map: every path it names must exist. A path is a
+//! backticked token that starts at the repository root (`crates/…`, `docs/…`, …) or, like
+//! `migrations/sqlite/`, at the crate named last before it on the same line; `{a,b}` lists
+//! are expanded.
+
+use std::path::{Path, PathBuf};
+
+const ROOTS: [&str; 6] = [
+    "crates/",
+    "services/",
+    "docs/",
+    "scripts/",
+    "tests/",
+    "migrations/",
+];
+
+fn expand(token: &str) -> Vec<String> {
+    match (token.find('{'), token.find('}')) {
+        (Some(open), Some(close)) if open < close => token[open + 1..close]
+            .split(',')
+            .flat_map(|part| expand(&format!("{}{part}{}", &token[..open], &token[close + 1..])))
+            .collect(),
+        _ => vec![token.to_string()],
+    }
+}
+
+#[test]
+fn every_path_named_in_architecture_md_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let text = std::fs::read_to_string(root.join("ARCHITECTURE.md")).expect("ARCHITECTURE.md");
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for line in text.lines() {
+        let mut last_crate: Option<PathBuf> = None;
+        for (i, token) in line.split('`').enumerate() {
+            if i % 2 == 0 || token.contains(' ') || !ROOTS.iter().any(|r| token.starts_with(r)) {
+                continue;
+            }
+            for path in expand(token) {
+                let candidates: Vec<PathBuf> = std::iter::once(root.join(&path))
+                    .chain(last_crate.iter().map(|c| c.join(&path)))
+                    .collect();
+                checked += 1;
+                if !candidates.iter().any(|c| c.exists()) {
+                    missing.push(path.clone());
+                }
+                if let Some(name) = path
+                    .strip_prefix("crates/")
+                    .and_then(|p| p.split('/').next())
+                {
+                    last_crate = Some(root.join("crates").join(name));
+                }
+            }
+        }
+    }
+    assert!(
+        checked > 30,
+        "only {checked} paths found: is the map still there?"
+    );
+    assert!(
+        missing.is_empty(),
+        "ARCHITECTURE.md names paths that do not exist: {missing:?}"
+    );
+}
