@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use common::*;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
-use sqlx::Row;
+use sqlx::{Connection, Row};
 
 const CLIENTS: usize = 8;
 const SUBMISSIONS_PER_CLIENT: usize = 10;
@@ -340,4 +340,109 @@ fn the_database_setting_is_checked_and_its_password_never_shown() {
     assert!(report.starts_with("OK: 0 entries"), "{report}");
     // nothing of it went to the SQLite file
     assert!(!data.path().join("amtsweg.db").exists());
+}
+
+/// Renames the server's database away (its connections ended) or back.
+async fn rename_database(server: &Server, from: &str, to: &str) {
+    let db = server.database.as_ref().expect("PostgreSQL");
+    let admin = db.admin_url();
+    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("admin");
+    // the pool reconnects at once: end its connections until the rename goes through
+    for attempt in 0.. {
+        sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
+            .bind(from)
+            .execute(&mut conn)
+            .await
+            .expect("terminate");
+        let renamed = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "ALTER DATABASE {from} RENAME TO {to}"
+        )))
+        .execute(&mut conn)
+        .await;
+        match renamed {
+            Ok(_) => break,
+            Err(e) if attempt < 50 => {
+                eprintln!("rename {from}: {e}, again");
+                tokio::task::yield_now().await;
+            }
+            Err(e) => panic!("rename {from} to {to}: {e}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_database_answers_503_and_the_server_recovers_by_itself() {
+    let server = Server::start_postgres();
+    let http = Client::new();
+    let ready = http
+        .get(server.url("/readyz"))
+        .send()
+        .await
+        .expect("readyz");
+    assert_eq!(ready.status(), StatusCode::OK);
+    assert_eq!(ready.text().await.expect("text"), "ready");
+    let caseworker = login(&server, CASEWORKER, PASSWORD).await;
+    assert_eq!(
+        caseworker.get("/api/v1/cases").await.status(),
+        StatusCode::OK
+    );
+
+    let name = server
+        .database
+        .as_ref()
+        .expect("PostgreSQL")
+        .name()
+        .to_string();
+    let away = format!("{name}_away");
+    rename_database(&server, &name, &away).await;
+    let ready = http
+        .get(server.url("/readyz"))
+        .send()
+        .await
+        .expect("readyz");
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(ready.headers().contains_key("retry-after"));
+    assert!(
+        ready
+            .text()
+            .await
+            .expect("text")
+            .contains("database unreachable")
+    );
+    let refused = caseworker.get("/api/v1/cases").await;
+    assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        refused
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("5")
+    );
+    let problem: Value = refused.json().await.expect("problem");
+    assert_eq!(problem["code"], "service_unavailable");
+    let page = http.get(server.url("/login")).send().await.expect("page");
+    assert!(page.status() == StatusCode::OK || page.status() == StatusCode::SERVICE_UNAVAILABLE);
+
+    // back: the same server serves again without a restart
+    rename_database(&server, &away, &name).await;
+    let mut attempts = 0;
+    loop {
+        let ready = http
+            .get(server.url("/readyz"))
+            .send()
+            .await
+            .expect("readyz");
+        if ready.status() == StatusCode::OK {
+            break;
+        }
+        attempts += 1;
+        assert!(attempts < 100, "not ready again: {}", ready.status());
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        caseworker.get("/api/v1/cases").await.status(),
+        StatusCode::OK
+    );
+    let (ok, report) = audit_verify(&server);
+    assert!(ok, "{report}");
 }

@@ -10,13 +10,7 @@ use serde_json::{Value, json};
 async fn an_upload_over_the_limit_is_refused_with_413_and_leaves_nothing() {
     let server = Server::start_with(tempfile::tempdir().expect("dir"), "max_upload_mib = 1\n");
     let applicant = register(&server, "big@example.org", "Bertha Big").await;
-    let draft: Value = applicant
-        .post("/api/v1/drafts", json!({ "service_id": "baugenehmigung" }))
-        .await
-        .json()
-        .await
-        .expect("json");
-    let draft_id = draft["id"].as_str().expect("id");
+    let draft_id = new_draft(&applicant).await;
     let mut big = pdf("big");
     big.resize(3 * 1024 * 1024, b' ');
     let response = applicant
@@ -108,4 +102,86 @@ async fn concurrent_submissions_of_one_draft_make_one_case() {
             .map(Vec::len),
         Some(1)
     );
+}
+
+/// A size-capped folder (tmpfs) as the data folder, unmounted when dropped. Needs root (the
+/// tests and CI run as root); a failed mount fails the test rather than skipping it.
+struct CappedFolder {
+    dir: tempfile::TempDir,
+}
+
+impl CappedFolder {
+    fn new(mib: u32) -> CappedFolder {
+        let dir = tempfile::tempdir().expect("dir");
+        let status = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={mib}m"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .expect("mount (needs root)");
+        assert!(
+            status.success(),
+            "mounting a {mib} MiB tmpfs failed (needs root)"
+        );
+        CappedFolder { dir }
+    }
+}
+
+impl Drop for CappedFolder {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+#[tokio::test]
+async fn a_full_disk_answers_507_keeps_what_was_stored_and_serves_again() {
+    let capped = CappedFolder::new(12);
+    let data = tempfile::Builder::new()
+        .prefix("data")
+        .tempdir_in(capped.dir.path())
+        .expect("data folder on the capped disk");
+    let server = Server::start_with(data, "max_upload_mib = 64\n");
+    let applicant = register(&server, "voll@example.org", "Volker Voll").await;
+    let draft_id = new_draft(&applicant).await;
+    let documents = format!("/api/v1/drafts/{draft_id}/documents");
+    let first = applicant
+        .upload(&documents, "lageplan", "lageplan.pdf", pdf("klein"))
+        .await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    // more than the disk holds
+    let mut big = pdf("gross");
+    big.resize(20 * 1024 * 1024, b' ');
+    let full = applicant
+        .upload(&documents, "bauzeichnungen", "gross.pdf", big)
+        .await;
+    assert_eq!(full.status(), StatusCode::INSUFFICIENT_STORAGE);
+    let problem: Value = full.json().await.expect("problem");
+    assert_eq!(problem["code"], "insufficient_storage");
+    assert!(
+        problem["title"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Speicher des Dienstes ist voll"),
+        "{problem}"
+    );
+    // what was stored before is still there, nothing half-written was left
+    let draft = applicant.json(&format!("/api/v1/drafts/{draft_id}")).await;
+    let names: Vec<&str> = draft["documents"]
+        .as_array()
+        .expect("documents")
+        .iter()
+        .filter_map(|d| d["file_name"].as_str())
+        .collect();
+    assert_eq!(names, ["lageplan.pdf"]);
+    let tmp = server.data.path().join("documents/tmp");
+    assert_eq!(std::fs::read_dir(&tmp).expect("tmp").count(), 0);
+    // the space is free again: the server takes uploads and is ready, by itself
+    let again = applicant
+        .upload(&documents, "bauzeichnungen", "klein.pdf", pdf("wieder"))
+        .await;
+    assert_eq!(again.status(), StatusCode::CREATED);
+    let ready = reqwest::get(server.url("/readyz")).await.expect("readyz");
+    assert_eq!(ready.status(), StatusCode::OK);
+    drop(server);
 }

@@ -148,6 +148,9 @@ pub enum NoticeError {
     /// An embedded font could not be loaded (build defect).
     #[error("embedded font {0} could not be loaded")]
     Font(&'static str),
+    /// The notice date is not a date `TT.MM.JJJJ` (it is also the PDF's creation date).
+    #[error("the notice date {0:?} is not a date TT.MM.JJJJ")]
+    InvalidDate(String),
     /// krilla failed to write the PDF or PDF/A validation failed.
     #[error("PDF generation failed: {0}")]
     Pdf(String),
@@ -172,7 +175,10 @@ pub fn render_pdf(data: &NoticeData) -> Result<Vec<u8>, NoticeError> {
         .title(format!("Bescheid {}", data.file_number.trim()))
         .language("de-DE".to_owned())
         .creator("amtsweg".to_owned())
-        .creation_date(creation_date(&data.date));
+        .creation_date(
+            parse_german_date(&data.date)
+                .ok_or_else(|| NoticeError::InvalidDate(data.date.clone()))?,
+        );
     let author = data.authority_name.trim();
     if !author.is_empty() {
         metadata = metadata.authors(vec![author.to_owned()]);
@@ -245,12 +251,8 @@ pub fn render_pdf(data: &NoticeData) -> Result<Vec<u8>, NoticeError> {
     })
 }
 
-/// PDF/A requires a creation date. Use the notice date (`TT.MM.JJJJ`) so that the
-/// same notice data always yields the same bytes; otherwise fall back to today (UTC).
-fn creation_date(date: &str) -> DateTime {
-    parse_german_date(date).unwrap_or_else(today_utc)
-}
-
+/// PDF/A requires a creation date: the notice date, so that the same notice data always
+/// yields the same bytes, and no clock is read here.
 fn parse_german_date(date: &str) -> Option<DateTime> {
     let mut parts = date.trim().split('.');
     let day: u8 = parts.next()?.trim().parse().ok()?;
@@ -264,28 +266,6 @@ fn parse_german_date(date: &str) -> Option<DateTime> {
         return None;
     }
     Some(DateTime::new(year).month(month).day(day))
-}
-
-fn today_utc() -> DateTime {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    DateTime::new(u16::try_from(year).unwrap_or(2000))
-        .month(u8::try_from(month).unwrap_or(1))
-        .day(u8::try_from(day).unwrap_or(1))
-        .utc_offset_hour(0)
 }
 
 #[cfg(test)]

@@ -255,7 +255,7 @@ fn degenerate_inputs_still_render() {
         authority_name: String::new(),
         authority_address: String::new(),
         file_number: String::new(),
-        date: String::new(),
+        date: "1.1.2027".into(),
         applicant_name: String::new(),
         applicant_address: String::new(),
         representative: Some(" ".into()),
@@ -269,6 +269,15 @@ fn degenerate_inputs_still_render() {
         wording: amtsweg_notice::Wording::building_permit(true),
     };
     assert!(render_pdf(&empty).unwrap().starts_with(b"%PDF-"));
+    // without a date there is no notice (and no clock is read to invent one)
+    let undated = NoticeData {
+        date: "morgen".into(),
+        ..empty
+    };
+    assert!(matches!(
+        render_pdf(&undated),
+        Err(amtsweg_notice::NoticeError::InvalidDate(_))
+    ));
 
     let mut huge = sample(many_conditions(3));
     huge.file_number = "X".repeat(300);

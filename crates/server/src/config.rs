@@ -355,6 +355,10 @@ mod tests {
     }
 
     #[test]
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "compares the clock with the wall clock"
+    )]
     fn a_test_clock_started_at_an_instant_shows_it_and_moves_on() {
         use crate::clock::{Clock, OffsetClock};
         let start = time::macros::datetime!(2026-12-14 09:00 +01:00);

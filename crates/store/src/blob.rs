@@ -207,6 +207,30 @@ impl BlobStore {
         self.put_stream(stream, limit, &|_| Ok(())).await
     }
 
+    /// Whether documents can be stored now: writes, syncs and removes a small file (folder)
+    /// or object (bucket) in `tmp/`.
+    pub async fn check_writable(&self) -> Result<(), BlobError> {
+        match &self.backend {
+            Backend::Local { root } => {
+                let path = root.join("tmp").join(format!("ready-{}", Uuid::new_v4()));
+                let written = async {
+                    let mut file = fs::File::create(&path).await?;
+                    file.write_all(b"ready").await?;
+                    file.sync_all().await
+                }
+                .await;
+                let _ = fs::remove_file(&path).await;
+                Ok(written?)
+            }
+            Backend::S3(s3) => s3.probe().await,
+        }
+    }
+
+    /// Whether an error means that the disk (or the quota) is full.
+    pub fn is_storage_full(error: &BlobError) -> bool {
+        matches!(error, BlobError::Io(e) if e.kind() == std::io::ErrorKind::StorageFull || e.kind() == std::io::ErrorKind::QuotaExceeded)
+    }
+
     /// Opens a blob for streaming out.
     pub async fn open_blob(&self, sha256: &str) -> Result<BlobReader, BlobError> {
         if !is_address(sha256) {

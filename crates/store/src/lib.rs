@@ -27,10 +27,43 @@ pub enum StoreError {
     NotFound,
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// The database cannot be reached now (refused, timed out, restarting): worth a retry.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// The disk under the database is full: nothing was written.
+    #[error("database storage full: {0}")]
+    StorageFull(String),
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// Sorts out what a caller can act on: an unreachable database (retry later) and a full
+    /// disk (free space); everything else stays a database error.
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => StoreError::Unavailable(e.to_string()),
+            sqlx::Error::Database(db) => match db.code().as_deref() {
+                // PostgreSQL: connection exceptions (08…), shutting down or starting up (57P…),
+                // the database gone (3D000); SQLite: SQLITE_FULL (13). PostgreSQL: disk_full (53100)
+                Some(code)
+                    if code.starts_with("08")
+                        || matches!(code, "57P01" | "57P02" | "57P03" | "3D000") =>
+                {
+                    StoreError::Unavailable(e.to_string())
+                }
+                Some("13" | "53100") => StoreError::StorageFull(e.to_string()),
+                _ => StoreError::Database(e),
+            },
+            _ => StoreError::Database(e),
+        }
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -111,6 +144,9 @@ pub trait Store: Send + Sync + 'static {
     // audit trail
     /// Appends entries that record no change of state (reads, denials, logins).
     async fn append_audit(&self, entries: Vec<AuditContent>) -> Result<()>;
+    /// Whether the database answers and its schema is at the version of this build.
+    async fn ready(&self) -> Result<()>;
+
     /// Feeds every entry in order to `visit` (stops when it returns false); returns the recorded head.
     async fn scan_audit(
         &self,

@@ -4,6 +4,8 @@
 //! the admin connection in `AMTSWEG_TEST_POSTGRES` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`) and dropped when the last server on it ends.
 #![allow(dead_code)]
+// the tests read the wall clock to name databases and to know the authority's day
+#![allow(clippy::disallowed_methods)]
 
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader};
@@ -75,6 +77,15 @@ impl TestDatabase {
         }
         let url = with_database(&admin, &name);
         TestDatabase { admin, name, url }
+    }
+
+    /// The admin connection the database was made through.
+    pub fn admin_url(&self) -> String {
+        self.admin.clone()
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// A connection to this database, for tests that look at or tamper with stored data.
@@ -526,14 +537,19 @@ pub fn application_form() -> Value {
 }
 
 /// A draft with a complete form and the required documents; returns its id.
-pub async fn complete_draft(applicant: &Api<'_>) -> String {
+/// A new, empty building-permit draft; its id.
+pub async fn new_draft(applicant: &Api<'_>) -> String {
     let draft: Value = applicant
         .post("/api/v1/drafts", json!({ "service_id": "baugenehmigung" }))
         .await
         .json()
         .await
         .expect("draft");
-    let draft_id = draft["id"].as_str().expect("draft id").to_string();
+    draft["id"].as_str().expect("draft id").to_string()
+}
+
+pub async fn complete_draft(applicant: &Api<'_>) -> String {
+    let draft_id = new_draft(applicant).await;
     let saved = applicant
         .patch(
             &format!("/api/v1/drafts/{draft_id}"),

@@ -83,10 +83,17 @@ pub fn router(app: Arc<App>) -> Router {
         .routes(routes!(participation::upload_attachment))
         .routes(routes!(participation::shared_document))
         .routes(routes!(move_test_clock))
-        .with_state(app)
+        .with_state(app.clone())
         .split_for_parts();
     let json = openapi.to_pretty_json().unwrap_or_default();
     router
+        .route(
+            "/readyz",
+            axum::routing::get(move || {
+                let app = app.clone();
+                async move { readiness(&app).await }
+            }),
+        )
         .route("/api/{*rest}", axum::routing::any(unknown_route))
         .route(
             "/api/openapi.json",
@@ -95,6 +102,28 @@ pub fn router(app: Arc<App>) -> Router {
                 async move { ([(header::CONTENT_TYPE, "application/json")], json) }
             }),
         )
+}
+
+/// `GET /readyz`: 200 `ready` when the database answers with this build's schema and
+/// documents can be written; otherwise 503 with the reason (for load balancers and operators;
+/// `/healthz` only says that the process is alive).
+async fn readiness(app: &App) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match app.not_ready().await {
+        None => (StatusCode::OK, "ready").into_response(),
+        Some(reason) => {
+            tracing::warn!(%reason, "not ready");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(
+                    header::RETRY_AFTER,
+                    crate::app::RETRY_AFTER_UNAVAILABLE_SECS.to_string(),
+                )],
+                format!("not ready: {reason}"),
+            )
+                .into_response()
+        }
+    }
 }
 
 /// Register an applicant or architect account.

@@ -75,8 +75,11 @@ pub fn lang_of(headers: &HeaderMap) -> Lang {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let e = self.error;
-        if let AppError::Internal(detail) = &e {
-            tracing::error!(%detail, "internal error");
+        match &e {
+            AppError::Internal(detail) => tracing::error!(%detail, "internal error"),
+            AppError::Unavailable(detail) => tracing::warn!(%detail, "storage unavailable"),
+            AppError::InsufficientStorage(detail) => tracing::error!(%detail, "storage full"),
+            _ => {}
         }
         let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let problem = Problem {
@@ -110,6 +113,12 @@ impl IntoResponse for ApiError {
             response.headers_mut().insert(
                 header::RETRY_AFTER,
                 HeaderValue::from(retry_after_secs.max(1) as u64),
+            );
+        }
+        if let AppError::Unavailable(_) = e {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(crate::app::RETRY_AFTER_UNAVAILABLE_SECS),
             );
         }
         if status == StatusCode::UNAUTHORIZED {

@@ -29,9 +29,18 @@ pub enum AppError {
     UnsupportedMedia { message: Text },
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: i64 },
+    /// The database or the document store cannot be reached now; nothing was changed.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    /// The disk (or quota) under the database or the documents is full; nothing was changed.
+    #[error("storage full: {0}")]
+    InsufficientStorage(String),
     #[error("internal: {0}")]
     Internal(String),
 }
+
+/// Seconds a client should wait before it tries again after [`AppError::Unavailable`].
+pub const RETRY_AFTER_UNAVAILABLE_SECS: u64 = 5;
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
@@ -48,6 +57,8 @@ impl From<StoreError> for AppError {
                     ),
                 ),
             },
+            StoreError::Unavailable(detail) => AppError::Unavailable(detail),
+            StoreError::StorageFull(detail) => AppError::InsufficientStorage(detail),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -82,8 +93,11 @@ impl From<BlobError> for AppError {
                     format!("The upload was interrupted: {m}"),
                 ),
             },
+            e @ BlobError::Io(_) if amtsweg_store::blob::BlobStore::is_storage_full(&e) => {
+                AppError::InsufficientStorage(e.to_string())
+            }
             BlobError::Io(e) => AppError::Internal(e.to_string()),
-            BlobError::Remote(e) => AppError::Internal(e),
+            BlobError::Remote(e) => AppError::Unavailable(e),
         }
     }
 }
@@ -105,6 +119,8 @@ impl AppError {
             AppError::TooLarge { .. } => 413,
             AppError::UnsupportedMedia { .. } => 415,
             AppError::TooManyRequests { .. } => 429,
+            AppError::Unavailable(_) => 503,
+            AppError::InsufficientStorage(_) => 507,
             AppError::Internal(_) => 500,
         }
     }
@@ -120,6 +136,8 @@ impl AppError {
             AppError::TooLarge { .. } => "payload_too_large",
             AppError::UnsupportedMedia { .. } => "unsupported_media_type",
             AppError::TooManyRequests { .. } => "too_many_attempts",
+            AppError::Unavailable(_) => "service_unavailable",
+            AppError::InsufficientStorage(_) => "insufficient_storage",
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -167,6 +185,14 @@ impl AppError {
                     ),
                 )
             }
+            AppError::Unavailable(_) => Text::new(
+                "Der Dienst ist gerade nicht erreichbar. Es wurde nichts geändert; bitte versuchen Sie es in wenigen Sekunden erneut.",
+                "The service cannot be reached right now. Nothing was changed; please try again in a few seconds.",
+            ),
+            AppError::InsufficientStorage(_) => Text::new(
+                "Der Speicher des Dienstes ist voll. Es wurde nichts gespeichert; bitte versuchen Sie es später erneut. Die Betreiber sind informiert.",
+                "The service's storage is full. Nothing was stored; please try again later. The operators have been told.",
+            ),
             AppError::Internal(_) => Text::new(
                 "Ein interner Fehler ist aufgetreten. Ihre Daten sind nicht verloren; bitte versuchen Sie es später erneut.",
                 "An internal error occurred. Your data is not lost; please try again later.",

@@ -25,7 +25,7 @@ pub use accounts::{Login, NewAccount};
 pub use cases::{CaseAction, CaseView, INBOX_PAGE_SIZE, InboxFilter};
 pub use documents::{DocumentDownload, UploadSource};
 pub use drafts::{DraftView, SubmitResult};
-pub use error::AppError;
+pub use error::{AppError, RETRY_AFTER_UNAVAILABLE_SECS};
 pub use jobs::JobReport;
 pub use participation::PartyRequestView;
 
@@ -69,6 +69,22 @@ pub fn format_time(t: OffsetDateTime) -> String {
 impl App {
     pub fn now(&self) -> OffsetDateTime {
         self.clock.now()
+    }
+
+    /// Why the instance cannot serve now, if it cannot: the database does not answer or its
+    /// schema is not this build's, or documents cannot be written.
+    pub async fn not_ready(&self) -> Option<String> {
+        if let Err(e) = self.store.ready().await {
+            return Some(match e {
+                amtsweg_store::StoreError::Unavailable(_) => "database unreachable".to_string(),
+                amtsweg_store::StoreError::StorageFull(_) => "database storage full".to_string(),
+                other => format!("database: {other}"),
+            });
+        }
+        if let Err(e) = self.blobs.check_writable().await {
+            return Some(format!("documents not writable: {e}"));
+        }
+        None
     }
 
     pub fn now_text(&self) -> String {

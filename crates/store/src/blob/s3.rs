@@ -131,6 +131,16 @@ impl S3Blobs {
         Ok(blobs)
     }
 
+    /// Writes and deletes a small object under `tmp/`: the bucket takes writes now.
+    pub(super) async fn probe(&self) -> Result<(), BlobError> {
+        let key = self.key(&["tmp", &format!("ready-{}", Uuid::new_v4())]);
+        self.store
+            .put(&key, bytes::Bytes::from_static(b"ready").into())
+            .await
+            .map_err(remote)?;
+        self.store.delete(&key).await.map_err(remote)
+    }
+
     pub(super) fn describe(&self) -> String {
         self.description.clone()
     }
@@ -151,6 +161,10 @@ impl S3Blobs {
 
     /// Lists `tmp/` (which also proves the bucket is there and the credentials work) and
     /// deletes objects left there by a crash between completing an upload and moving it.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the age of an object in the bucket is measured against the bucket's wall clock, not the case clock"
+    )]
     async fn sweep_stale_uploads(&self) -> Result<(), BlobError> {
         let tmp = self.key(&["tmp"]);
         let listing = self

@@ -117,6 +117,10 @@ impl Engine for Postgres {
 impl Backend for PostgresBackend {
     const DIALECT: Dialect = Dialect::Postgres;
 
+    fn migrator(&self) -> &'static sqlx::migrate::Migrator {
+        &MIGRATOR
+    }
+
     async fn conn(&self, _: Access) -> Result<Box<dyn Conn>> {
         Ok(EngineConn::<Postgres, _>::boxed(self.pool.acquire().await?))
     }

@@ -476,6 +476,8 @@ pub enum Access {
 #[async_trait]
 pub trait Backend: Send + Sync + 'static {
     const DIALECT: Dialect;
+    /// The migrations of this build for the engine.
+    fn migrator(&self) -> &'static sqlx::migrate::Migrator;
     /// A connection for reads, or for a write of one statement.
     async fn conn(&self, access: Access) -> Result<Box<dyn Conn>>;
     /// A write transaction.

@@ -871,6 +871,28 @@ impl<B: Backend> Store for SqlStore<B> {
         tx.commit().await
     }
 
+    async fn ready(&self) -> Result<()> {
+        let expected = self
+            .backend
+            .migrator()
+            .iter()
+            .map(|m| m.version)
+            .max()
+            .unwrap_or(0);
+        let applied = query("SELECT MAX(version) AS version FROM _sqlx_migrations WHERE success")
+            .fetch_one(&mut *self.backend.conn(Access::Read).await?)
+            .await?
+            .opt_int("version")?
+            .unwrap_or(0);
+        if applied == expected {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt(format!(
+                "the schema is at migration {applied}, this build expects {expected}"
+            )))
+        }
+    }
+
     async fn scan_audit(
         &self,
         visit: &mut (dyn for<'e> FnMut(&'e AuditEntry) -> bool + Send),

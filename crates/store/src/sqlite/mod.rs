@@ -118,6 +118,10 @@ impl Engine for Sqlite {
 impl Backend for SqliteBackend {
     const DIALECT: Dialect = Dialect::Sqlite;
 
+    fn migrator(&self) -> &'static sqlx::migrate::Migrator {
+        &MIGRATOR
+    }
+
     async fn conn(&self, access: Access) -> Result<Box<dyn Conn>> {
         let pool = match access {
             Access::Read => &self.reader,
