@@ -186,19 +186,18 @@ impl Row {
             .ok_or_else(|| self.corrupt(column, "no such column"))
     }
 
-    /// A `Corrupt` error that names table, row (its `id`, where it has one) and column.
+    /// A `Corrupt` error that names table, row (its `id`, `seq` or — shortened, it is a
+    /// credential of sorts — `token_hash`, where it has one) and column.
     pub fn corrupt(&self, column: &str, problem: &str) -> StoreError {
-        let row = self
+        let key = self
             .columns
             .iter()
-            .position(|c| c == "id" || c == "seq" || c == "token_hash")
-            .and_then(|i| self.values.get(i))
-            .map(|v| match v {
-                Value::Text(t)
-                    if t.len() > 12 && self.columns.iter().any(|c| c == "token_hash") =>
-                {
-                    // a session's token hash is a credential of sorts: only its start
-                    format!("{}…", &t[..12])
+            .position(|c| c == "id" || c == "seq" || c == "token_hash");
+        let row = key
+            .and_then(|i| Some((self.columns.get(i)?, self.values.get(i)?)))
+            .map(|(name, value)| match value {
+                Value::Text(t) if name == "token_hash" => {
+                    format!("{}…", t.chars().take(12).collect::<String>())
                 }
                 Value::Text(t) => t.clone(),
                 Value::Int(i) => i.to_string(),
