@@ -24,8 +24,46 @@ mod memory;
     about = "amtsweg – digitale Verwaltungsleistungen Ende-zu-Ende / end-to-end e-government"
 )]
 struct Cli {
+    /// Log lines as JSON (one object a line, with the request's id) or as text; `auto`: JSON
+    /// unless the log goes to a terminal
+    #[arg(long, env = "AMTSWEG_LOG_FORMAT", value_enum, default_value_t = LogFormat::Auto, global = true)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Auto,
+    Json,
+    Text,
+}
+
+/// Logs go to standard error: JSON lines when they go to a file or a collector, text with
+/// colours only on a terminal. `AMTSWEG_LOG` filters (default `info,sqlx=warn`).
+fn init_logging(format: LogFormat) {
+    use std::io::IsTerminal;
+    let filter = tracing_subscriber::EnvFilter::try_from_env("AMTSWEG_LOG")
+        .unwrap_or_else(|_| "info,sqlx=warn".into());
+    let terminal = std::io::stderr().is_terminal();
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let json = match format {
+        LogFormat::Auto => !terminal,
+        LogFormat::Json => true,
+        LogFormat::Text => false,
+    };
+    if json {
+        // the request span (request id, method, path) is in every line written inside it
+        builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init();
+    } else {
+        builder.with_ansi(terminal).init();
+    }
 }
 
 #[derive(Args, Clone)]
@@ -457,14 +495,8 @@ fn main() -> ExitCode {
 }
 
 async fn run() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("AMTSWEG_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    init_logging(cli.log_format);
     let result = match cli.command {
         Command::Serve {
             common,

@@ -821,3 +821,88 @@ async fn repeated_wrong_passwords_lock_the_account_for_a_while() {
     // other accounts log in as usual
     login(&server, CASEWORKER, PASSWORD).await;
 }
+
+/// The log of a whole case — registration, a failed and a good login, submission with
+/// personal data, a denied read by someone else, the decision and the notice — is JSON lines
+/// that carry the request id, and holds no password, token, e-mail address, name or address.
+#[tokio::test]
+async fn the_log_of_a_whole_case_has_request_ids_and_no_personal_data_or_secrets() {
+    let dir = tempfile::tempdir().expect("dir");
+    let log = dir.path().join("server.log");
+    let mut server = Server::start_logging(&log, "debug");
+    let applicant = register(&server, "zoe.protokoll@example.org", "Zoë Protokoll").await;
+    let wrong = reqwest::Client::new()
+        .post(server.url("/api/v1/sessions"))
+        .json(&json!({ "email": "zoe.protokoll@example.org", "password": "falsches-Passwort-9" }))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(wrong.status(), StatusCode::BAD_REQUEST, "wrong password");
+    let (case_id, _) = submitted_case(&applicant).await;
+    let stranger = register(&server, "fremd@example.org", "Fritz Fremd").await;
+    assert_eq!(
+        stranger
+            .get(&format!("/api/v1/cases/{case_id}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let caseworker = login(&server, CASEWORKER, PASSWORD).await;
+    for action in [
+        json!({ "action": "take_over" }),
+        json!({ "action": "confirm_complete" }),
+        json!({ "action": "approve" }),
+        json!({ "action": "issue_notice" }),
+    ] {
+        let r = caseworker.act(&case_id, action.clone()).await;
+        assert_eq!(r.status(), StatusCode::OK, "{action}");
+    }
+    let notice = applicant
+        .get(&format!("/api/v1/cases/{case_id}/notice"))
+        .await;
+    assert_eq!(notice.status(), StatusCode::OK);
+    let secrets = [
+        applicant.token.clone(),
+        stranger.token.clone(),
+        caseworker.token.clone(),
+    ];
+    server.kill();
+
+    let text = std::fs::read_to_string(&log).expect("log");
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect();
+    assert!(lines.len() > 20, "a journey logs: {}", lines.len());
+    let with_request_id = lines
+        .iter()
+        .filter(|l| {
+            l["span"]["request_id"]
+                .as_str()
+                .is_some_and(|id| id.len() == 36)
+        })
+        .count();
+    assert!(
+        with_request_id > 10,
+        "{with_request_id} lines name their request"
+    );
+    let forbidden = [
+        "ein-langes-Passwort-1",
+        "falsches-Passwort-9",
+        PASSWORD,
+        "zoe.protokoll@example.org",
+        "fremd@example.org",
+        "Protokoll",
+        "Fremd",
+        "Dvořák",
+        "Nguyễn",
+        "Hauptstraße",
+        "Am Weinberg",
+        "1234/5",
+        "zoe@example.org",
+    ];
+    for word in forbidden.iter().map(|w| w.to_string()).chain(secrets) {
+        assert!(!text.contains(&word), "the log contains {word:?}");
+    }
+    assert!(!text.contains('\u{1b}'), "no colour codes in a log file");
+}

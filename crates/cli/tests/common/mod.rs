@@ -154,6 +154,8 @@ pub struct Server {
     pub database: Option<Arc<TestDatabase>>,
     /// Environment variables of the server process beyond the test's own.
     env: Vec<(String, String)>,
+    /// Where the server's log (standard error) goes, when a test reads it.
+    log: Option<PathBuf>,
     child: Child,
 }
 
@@ -233,12 +235,19 @@ impl Server {
     /// Another instance on the same database and data folder.
     pub fn another_instance(&self) -> Server {
         let config = self.data.path().join("amtsweg.toml");
-        let (child, base) = Self::spawn(&self.data, self.database.as_deref(), &config, &self.env);
+        let (child, base) = Self::spawn(
+            &self.data,
+            self.database.as_deref(),
+            &config,
+            &self.env,
+            None,
+        );
         Server {
             base,
             data: self.data.clone(),
             database: self.database.clone(),
             env: self.env.clone(),
+            log: None,
             child,
         }
     }
@@ -251,12 +260,35 @@ impl Server {
     ) -> Server {
         let config = data.path().join("amtsweg.toml");
         std::fs::write(&config, config_toml).expect("write config");
-        let (child, base) = Self::spawn(&data, database.as_deref(), &config, &env);
+        let (child, base) = Self::spawn(&data, database.as_deref(), &config, &env, None);
         Server {
             base,
             data,
             database,
             env,
+            log: None,
+            child,
+        }
+    }
+
+    /// A server on the backend of this test run whose log (standard error, JSON lines, at
+    /// `filter`) is written to `log`.
+    pub fn start_logging(log: &Path, filter: &str) -> Server {
+        let data = Arc::new(tempfile::tempdir().expect("temp dir"));
+        let database = (backend() == Backend::Postgres).then(|| Arc::new(TestDatabase::create()));
+        let config = data.path().join("amtsweg.toml");
+        std::fs::write(&config, "").expect("write config");
+        let env = vec![
+            ("AMTSWEG_LOG".to_string(), filter.to_string()),
+            ("AMTSWEG_LOG_FORMAT".to_string(), "json".to_string()),
+        ];
+        let (child, base) = Self::spawn(&data, database.as_deref(), &config, &env, Some(log));
+        Server {
+            base,
+            data,
+            database,
+            env,
+            log: Some(log.to_path_buf()),
             child,
         }
     }
@@ -264,7 +296,13 @@ impl Server {
     /// Starts the server again on the same data (after [`Server::kill`]).
     pub fn restart(&mut self) {
         let config = self.data.path().join("amtsweg.toml");
-        let (child, base) = Self::spawn(&self.data, self.database.as_deref(), &config, &self.env);
+        let (child, base) = Self::spawn(
+            &self.data,
+            self.database.as_deref(),
+            &config,
+            &self.env,
+            self.log.as_deref(),
+        );
         self.child = child;
         self.base = base;
     }
@@ -280,15 +318,24 @@ impl Server {
         database: Option<&TestDatabase>,
         config: &Path,
         env: &[(String, String)],
+        log: Option<&Path>,
     ) -> (Child, String) {
-        let mut child = amtsweg()
+        let mut command = amtsweg();
+        command
             .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--config"])
             .arg(config)
             .args(store_args(data.path(), database))
             .envs(env.iter().map(|(k, v)| (k, v)))
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start amtsweg");
+            .stdout(Stdio::piped());
+        if let Some(log) = log {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(log)
+                .expect("log file");
+            command.stderr(file);
+        }
+        let mut child = command.spawn().expect("start amtsweg");
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
         let base = loop {
@@ -536,7 +583,6 @@ pub fn application_form() -> Value {
     })
 }
 
-/// A draft with a complete form and the required documents; returns its id.
 /// A new, empty building-permit draft; its id.
 pub async fn new_draft(applicant: &Api<'_>) -> String {
     let draft: Value = applicant
@@ -548,6 +594,7 @@ pub async fn new_draft(applicant: &Api<'_>) -> String {
     draft["id"].as_str().expect("draft id").to_string()
 }
 
+/// A draft with a complete form and the required documents; returns its id.
 pub async fn complete_draft(applicant: &Api<'_>) -> String {
     let draft_id = new_draft(applicant).await;
     let saved = applicant
