@@ -406,8 +406,8 @@ async fn approval_with_a_document_request_from_application_to_retrieved_notice()
     assert_eq!(pdf_response.headers()["content-type"], "application/pdf");
     let bytes = pdf_response.bytes().await.expect("pdf");
     assert!(bytes.starts_with(b"%PDF-"));
-    let text = pdf_text(&bytes);
-    if let Some(text) = text {
+    {
+        let text = pdf_text(&bytes);
         assert!(text.contains(&file_number), "notice names the file number");
         assert!(text.contains("Dvořák"), "notice names the applicant");
         assert!(
@@ -446,19 +446,6 @@ async fn approval_with_a_document_request_from_application_to_retrieved_notice()
 }
 
 /// Text of a PDF by `pdftotext`, where it is installed.
-fn pdf_text(bytes: &[u8]) -> Option<String> {
-    let dir = tempfile::tempdir().ok()?;
-    let path = dir.path().join("n.pdf");
-    std::fs::write(&path, bytes).ok()?;
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).to_string())
-}
 
 #[tokio::test]
 async fn refusal_path() {
@@ -562,7 +549,8 @@ async fn refusal_path() {
         .await;
     assert_eq!(notice.status(), StatusCode::OK);
     let bytes = notice.bytes().await.expect("pdf");
-    if let Some(text) = pdf_text(&bytes) {
+    {
+        let text = pdf_text(&bytes);
         assert!(text.contains("§ 34 BauGB"));
     }
     let (ok, report) = audit_verify(&server);
@@ -781,7 +769,8 @@ async fn a_second_service_runs_on_the_same_engine() {
         .bytes()
         .await
         .expect("pdf");
-    if let Some(text) = pdf_text(&notice) {
+    {
+        let text = pdf_text(&notice);
         assert!(
             text.contains("Empfangsbestätigung der Gewerbeanzeige"),
             "{text}"

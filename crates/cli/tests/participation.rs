@@ -69,19 +69,6 @@ async fn my_request(agency: &Api<'_>) -> String {
     list[0]["id"].as_str().expect("id").to_string()
 }
 
-fn pdf_text(bytes: &[u8]) -> String {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("n.pdf");
-    std::fs::write(&path, bytes).expect("write");
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils, installed by scripts/install-test-deps)");
-    assert!(out.status.success());
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
-
 // The journey runs from fixed start days whose periods meet weekends and holidays: an agency's
 // month ending on a Sunday before New Year's holidays, one ending on Good Friday, one starting
 // on 29 February. The expected ends come from the calendar, not from fixed day counts.

@@ -662,3 +662,18 @@ pub fn audit_verify(server: &Server) -> (bool, String) {
         String::from_utf8_lossy(&out.stdout).to_string(),
     )
 }
+
+/// The text of a PDF by pdftotext (poppler-utils, installed by scripts/install-test-deps);
+/// a missing pdftotext fails the test, it never passes it silently.
+pub fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("n.pdf");
+    std::fs::write(&path, bytes).expect("write");
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils, installed by scripts/install-test-deps)");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
