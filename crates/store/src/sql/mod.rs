@@ -29,6 +29,7 @@ use amtsweg_domain::audit::AuditEntry;
 
 pub(crate) mod rows;
 pub mod store;
+mod writes;
 
 pub use store::SqlStore;
 
