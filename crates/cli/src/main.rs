@@ -78,7 +78,7 @@ struct Common {
     /// in the data folder. Prefer the environment variable or the config file for a password.
     #[arg(long, env = "AMTSWEG_DATABASE", hide_env_values = true)]
     database: Option<String>,
-    /// Folder with the service definitions [default: ./services]
+    /// Folder with the service definitions [default: the ones built into the binary]
     #[arg(long, env = "AMTSWEG_SERVICES_DIR")]
     services_dir: Option<PathBuf>,
 }
@@ -227,7 +227,7 @@ fn config(common: &Common, listen: Option<&String>) -> Result<Config, String> {
         config.data_dir = dir.clone();
     }
     if let Some(dir) = &common.services_dir {
-        config.services_dir = dir.clone();
+        config.services_dir = Some(dir.clone());
     }
     if let Some(url) = &common.database {
         config.database = Some(DatabaseUrl::new(url.clone()));
@@ -551,7 +551,7 @@ async fn run() -> ExitCode {
                 "configuration OK: listen {}, data {}, services {}, database {}, documents {}",
                 c.listen,
                 c.data_dir.display(),
-                c.services_dir.display(),
+                c.describe_services(),
                 c.describe_database(),
                 c.describe_documents()
             );

@@ -41,7 +41,10 @@ pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, String> {
 pub async fn open(config: Config, clock: Arc<dyn Clock>) -> Result<Arc<App>, String> {
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| format!("data folder {}: {e}", config.data_dir.display()))?;
-    let current = services::read_folder(&config.services_dir)?;
+    let current = match &config.services_dir {
+        Some(dir) => services::read_folder(dir)?,
+        None => services::built_in()?,
+    };
     let store = open_store(&config).await?;
     let blobs = match config.documents.s3() {
         Some(s3) => BlobStore::open_s3(&s3).await,

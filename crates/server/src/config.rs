@@ -15,8 +15,9 @@ pub struct Config {
     /// PostgreSQL connection URL (`postgres://user:password@host:5432/database`); when absent,
     /// the SQLite file `amtsweg.db` in `data_dir` is the database.
     pub database: Option<DatabaseUrl>,
-    /// Folder with the service definitions.
-    pub services_dir: PathBuf,
+    /// Folder with the service definitions; absent: the definitions built into the binary
+    /// (the repository's `services/`).
+    pub services_dir: Option<PathBuf>,
     /// Largest accepted document, in MiB.
     pub max_upload_mib: u64,
     /// Lifetime of a login, in hours.
@@ -79,7 +80,7 @@ impl Default for Config {
             listen: "127.0.0.1:8080".into(),
             data_dir: PathBuf::from("./amtsweg-data"),
             database: None,
-            services_dir: PathBuf::from("./services"),
+            services_dir: None,
             max_upload_mib: 100,
             session_hours: 8,
             public_url: "http://127.0.0.1:8080".into(),
@@ -113,6 +114,14 @@ impl Config {
             path: path.display().to_string(),
             message: e.to_string(),
         })
+    }
+
+    /// Where the service definitions come from, for people.
+    pub fn describe_services(&self) -> String {
+        match &self.services_dir {
+            Some(dir) => format!("folder {}", dir.display()),
+            None => "built in".into(),
+        }
     }
 
     /// The start instant of the test clock, if one is configured and valid.
@@ -216,10 +225,12 @@ impl Config {
                 message: "bucket/endpoint are set but store is not \"s3\"".into(),
             });
         }
-        if !self.services_dir.is_dir() {
+        if let Some(dir) = &self.services_dir
+            && !dir.is_dir()
+        {
             return Err(ConfigError::Invalid {
                 field: "services_dir",
-                message: format!("'{}' is not a folder", self.services_dir.display()),
+                message: format!("'{}' is not a folder", dir.display()),
             });
         }
         Ok(addr)
@@ -302,7 +313,7 @@ mod tests {
     fn a_database_that_is_not_postgres_is_refused() {
         let config = Config {
             database: Some(DatabaseUrl::new("mysql://root:geheim@localhost/amtsweg")),
-            services_dir: PathBuf::from("."),
+            services_dir: Some(PathBuf::from(".")),
             ..Config::default()
         };
         let error = config
@@ -318,7 +329,7 @@ mod tests {
     fn the_s3_document_store_needs_a_bucket_and_fits_its_limits() {
         let check = |text: &str| {
             let mut config: Config = toml::from_str(text).expect("config");
-            config.services_dir = PathBuf::from(".");
+            config.services_dir = Some(PathBuf::from("."));
             config.validate().err().map(|e| e.to_string())
         };
         assert_eq!(check("[documents]\nstore = \"local\"\n"), None);
@@ -342,7 +353,7 @@ mod tests {
     fn a_test_clock_start_needs_the_test_clock_and_an_instant() {
         let check = |text: &str| {
             let mut config: Config = toml::from_str(text).expect("config");
-            config.services_dir = PathBuf::from(".");
+            config.services_dir = Some(PathBuf::from("."));
             config.validate().err().map(|e| e.to_string())
         };
         let start = "test_clock_start = \"2026-12-14T09:00:00+01:00\"\n";
