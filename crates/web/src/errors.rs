@@ -80,28 +80,14 @@ impl IntoResponse for Failure {
                 true,
             ),
             Failure::App(e) => {
-                match &e {
-                    AppError::Internal(detail) => {
-                        tracing::error!(%detail, "internal error on a page")
-                    }
-                    AppError::Unavailable(detail) => {
-                        tracing::warn!(%detail, "storage unavailable on a page")
-                    }
-                    AppError::InsufficientStorage(detail) => {
-                        tracing::error!(%detail, "storage full on a page")
-                    }
-                    _ => {}
-                }
+                e.log("page");
                 let status =
                     StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                let retry = matches!(e, AppError::Unavailable(_));
                 let mut response = marked(status, e.message(), false);
-                if retry {
+                if let Some(secs) = e.retry_after_secs() {
                     response.headers_mut().insert(
                         axum::http::header::RETRY_AFTER,
-                        axum::http::HeaderValue::from(
-                            amtsweg_server::app::RETRY_AFTER_UNAVAILABLE_SECS,
-                        ),
+                        axum::http::HeaderValue::from(secs),
                     );
                 }
                 response

@@ -75,12 +75,7 @@ pub fn lang_of(headers: &HeaderMap) -> Lang {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let e = self.error;
-        match &e {
-            AppError::Internal(detail) => tracing::error!(%detail, "internal error"),
-            AppError::Unavailable(detail) => tracing::warn!(%detail, "storage unavailable"),
-            AppError::InsufficientStorage(detail) => tracing::error!(%detail, "storage full"),
-            _ => {}
-        }
+        e.log("api");
         let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let problem = Problem {
             kind: format!("https://amtsweg.de/probleme/{}", e.code()),
@@ -109,17 +104,10 @@ impl IntoResponse for ApiError {
                 .headers_mut()
                 .insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
-        if let AppError::TooManyRequests { retry_after_secs } = e {
-            response.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from(retry_after_secs.max(1) as u64),
-            );
-        }
-        if let AppError::Unavailable(_) = e {
-            response.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from(crate::app::RETRY_AFTER_UNAVAILABLE_SECS),
-            );
+        if let Some(secs) = e.retry_after_secs() {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         if status == StatusCode::UNAUTHORIZED {
             response

@@ -200,6 +200,32 @@ impl AppError {
         }
     }
 
+    /// Logs what operators must see — an internal error, storage that is away or full — with
+    /// the technical detail, which never goes to the user. `surface`: `api` or `page`.
+    pub fn log(&self, surface: &'static str) {
+        match self {
+            AppError::Internal(detail) => tracing::error!(%detail, surface, "internal error"),
+            AppError::Unavailable(detail) => {
+                tracing::warn!(%detail, surface, "storage unavailable")
+            }
+            AppError::InsufficientStorage(detail) => {
+                tracing::error!(%detail, surface, "storage full")
+            }
+            _ => {}
+        }
+    }
+
+    /// Seconds after which trying again makes sense (`Retry-After`), where it does.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AppError::TooManyRequests { retry_after_secs } => {
+                Some(u64::try_from((*retry_after_secs).max(1)).unwrap_or(1))
+            }
+            AppError::Unavailable(_) => Some(RETRY_AFTER_UNAVAILABLE_SECS),
+            _ => None,
+        }
+    }
+
     pub fn field_errors(&self) -> &[FieldError] {
         match self {
             AppError::Invalid(errors) => errors,
