@@ -336,19 +336,7 @@ impl Server {
             command.stderr(file);
         }
         let mut child = command.spawn().expect("start amtsweg");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let base = loop {
-            let line = lines
-                .next()
-                .expect("server ended before listening")
-                .expect("read stdout");
-            if let Some(rest) = line.strip_prefix("amtsweg listening on ") {
-                break rest.trim_end_matches('/').to_string();
-            }
-        };
-        // keep draining stdout so the server never blocks on a full pipe
-        std::thread::spawn(move || for _ in lines {});
+        let base = listening_address(&mut child);
         (child, base)
     }
 
@@ -369,6 +357,24 @@ fn store_args(data: &Path, database: Option<&TestDatabase>) -> Vec<OsString> {
         args.push(db.url.clone().into());
     }
     args
+}
+
+/// The base URL a started `amtsweg serve`/`demo` prints on its standard output (piped); keeps
+/// draining that output afterwards, so the server never blocks on a full pipe.
+pub fn listening_address(child: &mut Child) -> String {
+    let stdout = child.stdout.take().expect("stdout piped");
+    let mut lines = BufReader::new(stdout).lines();
+    let base = loop {
+        let line = lines
+            .next()
+            .expect("server ended before listening")
+            .expect("read stdout");
+        if let Some(rest) = line.strip_prefix("amtsweg listening on ") {
+            break rest.trim_end_matches('/').to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    base
 }
 
 /// Today at the authority (German civil time), for servers on the system clock.
