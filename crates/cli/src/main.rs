@@ -340,10 +340,6 @@ async fn audit_verify(config: Config) -> Result<bool, String> {
     }
 }
 
-const LANDER: [&str; 16] = [
-    "BW", "BY", "BE", "BB", "HB", "HH", "HE", "MV", "NI", "NW", "RP", "SL", "SN", "ST", "SH", "TH",
-];
-
 async fn authority_command(command: AuthorityCommand) -> Result<(), String> {
     match command {
         AuthorityCommand::Add {
@@ -355,13 +351,15 @@ async fn authority_command(command: AuthorityCommand) -> Result<(), String> {
             agency,
         } => {
             let app = bootstrap::open(config(&common, None)?, Arc::new(SystemClock)).await?;
-            let state = state.trim().to_uppercase();
-            if !LANDER.contains(&state.as_str()) {
-                return Err(format!(
-                    "--state: '{state}' is not a Land code ({})",
-                    LANDER.join(", ")
-                ));
-            }
+            let state = amtsweg_domain::calendar::State::parse(state.trim()).map_err(|_| {
+                format!(
+                    "--state: '{}' is not a Land code ({})",
+                    state.trim(),
+                    amtsweg_domain::calendar::State::ALL
+                        .map(|s| s.code())
+                        .join(", ")
+                )
+            })?;
             if name.trim().is_empty() {
                 return Err("--name must not be empty".into());
             }
@@ -376,8 +374,8 @@ async fn authority_command(command: AuthorityCommand) -> Result<(), String> {
                 } else {
                     amtsweg_store::AuthorityKind::BuildingAuthority
                 },
-                state_code: state,
-                created_at: app.now_text(),
+                state,
+                created_at: app.now(),
             };
             app.store
                 .insert_authority(&authority)
@@ -389,7 +387,13 @@ async fn authority_command(command: AuthorityCommand) -> Result<(), String> {
         AuthorityCommand::List { common } => {
             let app = bootstrap::open(config(&common, None)?, Arc::new(SystemClock)).await?;
             for a in app.store.authorities().await.map_err(|e| e.to_string())? {
-                println!("{}\t{}\t{}\t{}", a.id, a.kind.code(), a.state_code, a.name);
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    a.id,
+                    a.kind.code(),
+                    a.state.code(),
+                    a.name
+                );
             }
             Ok(())
         }

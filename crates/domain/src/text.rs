@@ -25,6 +25,53 @@ impl Text {
     }
 }
 
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// A date as people read it: `27.11.2026` (DIN 5008) or `27 Nov 2026`. The one date
+/// formatter of texts, pages and the notice.
+pub fn format_date(lang: Lang, date: time::Date) -> String {
+    match lang {
+        Lang::De => format!(
+            "{:02}.{:02}.{}",
+            date.day(),
+            u8::from(date.month()),
+            date.year()
+        ),
+        Lang::En => {
+            let index = usize::from(u8::from(date.month())).saturating_sub(1);
+            let month = MONTHS_EN.get(index).copied().unwrap_or("");
+            format!("{} {month} {}", date.day(), date.year())
+        }
+    }
+}
+
+/// A local time as people read it: `27.11.2026, 14:05 Uhr` or `27 Nov 2026, 14:05`. The
+/// caller converts to the authority's civil time first (the domain reads no time zone data).
+pub fn format_local_time(lang: Lang, local: time::OffsetDateTime) -> String {
+    let day = format_date(lang, local.date());
+    match lang {
+        Lang::De => format!("{day}, {:02}:{:02} Uhr", local.hour(), local.minute()),
+        Lang::En => format!("{day}, {:02}:{:02}", local.hour(), local.minute()),
+    }
+}
+
+/// An instant as the store keeps it and the API sends it: RFC 3339 in UTC
+/// (`2026-12-02T14:58:39.123Z`).
+pub fn instant_text(at: time::OffsetDateTime) -> String {
+    use time::format_description::well_known::Rfc3339;
+    // RFC 3339 cannot write years outside 0..=9999, which no clock gives
+    at.to_offset(time::UtcOffset::UTC)
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| at.unix_timestamp().to_string())
+}
+
+/// A date in German (`27.11.2026`).
+pub fn german_date(date: time::Date) -> String {
+    format_date(Lang::De, date)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {

@@ -11,7 +11,7 @@ fn data(decision: Decision) -> NoticeData {
         authority_name: "Landratsamt Musterkreis – Untere Bauaufsichtsbehörde".into(),
         authority_address: "Am Marktplatz 1\n12345 Musterstadt".into(),
         file_number: "BG-2026-000042".into(),
-        date: "27.11.2026".into(),
+        date: time::macros::date!(2026 - 11 - 27),
         applicant_name: "Antonín Dvořák".into(),
         applicant_address:
             "c/o Nguyễn Thị Ḱ\u{0301}L\u{0325}\u{0304}\nHauptstraße 5\n12345 Musterstadt".into(),

@@ -234,9 +234,10 @@ impl<'f> Flow<'f> {
 
 /// Lays out the whole notice.
 pub(crate) fn layout(fonts: &Fonts, data: &NoticeData) -> Result<Vec<Page>, NoticeError> {
+    let date = amtsweg_domain::text::german_date(data.date);
     let header_text = format!(
         "Bescheid vom {} – Aktenzeichen: {}",
-        single_line(&data.date),
+        date,
         single_line(&data.file_number)
     );
     let continuation_header = wrap(
@@ -311,7 +312,7 @@ pub(crate) fn layout(fonts: &Fonts, data: &NoticeData) -> Result<Vec<Page>, Noti
     )?;
     info_lines.extend(wrap(
         fonts,
-        &[Run::regular("Datum: "), Run::bold(&data.date)],
+        &[Run::regular("Datum: "), Run::bold(&date)],
         BODY_SIZE,
         info_width,
     )?);

@@ -20,7 +20,7 @@
 //!     authority_name: "Landratsamt Musterkreis – Untere Bauaufsichtsbehörde".into(),
 //!     authority_address: "Am Markt 1\n12345 Musterstadt".into(),
 //!     file_number: "BG-2026-000042".into(),
-//!     date: "27.11.2026".into(),
+//!     date: time::macros::date!(2026-11-27),
 //!     applicant_name: "Antonín Dvořák".into(),
 //!     applicant_address: "Hauptstraße 5\n12345 Musterstadt".into(),
 //!     representative: None,
@@ -61,9 +61,8 @@ pub struct NoticeData {
     pub authority_address: String,
     /// Aktenzeichen, e.g. "BG-2026-000042".
     pub file_number: String,
-    /// Date of the notice, already formatted, e.g. "27.11.2026". If it has the form
-    /// `TT.MM.JJJJ` it is also used as the PDF creation date.
-    pub date: String,
+    /// Date of the notice; printed `TT.MM.JJJJ`, and the PDF's creation date.
+    pub date: time::Date,
     pub applicant_name: String,
     /// Multi-line allowed.
     pub applicant_address: String,
@@ -148,9 +147,6 @@ pub enum NoticeError {
     /// An embedded font could not be loaded (build defect).
     #[error("embedded font {0} could not be loaded")]
     Font(&'static str),
-    /// The notice date is not a date `TT.MM.JJJJ` (it is also the PDF's creation date).
-    #[error("the notice date {0:?} is not a date TT.MM.JJJJ")]
-    InvalidDate(String),
     /// krilla failed to write the PDF or PDF/A validation failed.
     #[error("PDF generation failed: {0}")]
     Pdf(String),
@@ -175,10 +171,7 @@ pub fn render_pdf(data: &NoticeData) -> Result<Vec<u8>, NoticeError> {
         .title(format!("Bescheid {}", data.file_number.trim()))
         .language("de-DE".to_owned())
         .creator("amtsweg".to_owned())
-        .creation_date(
-            parse_german_date(&data.date)
-                .ok_or_else(|| NoticeError::InvalidDate(data.date.clone()))?,
-        );
+        .creation_date(pdf_date(data.date));
     let author = data.authority_name.trim();
     if !author.is_empty() {
         metadata = metadata.authors(vec![author.to_owned()]);
@@ -253,37 +246,10 @@ pub fn render_pdf(data: &NoticeData) -> Result<Vec<u8>, NoticeError> {
 
 /// PDF/A requires a creation date: the notice date, so that the same notice data always
 /// yields the same bytes, and no clock is read here.
-fn parse_german_date(date: &str) -> Option<DateTime> {
-    let mut parts = date.trim().split('.');
-    let day: u8 = parts.next()?.trim().parse().ok()?;
-    let month: u8 = parts.next()?.trim().parse().ok()?;
-    let year: u16 = parts.next()?.trim().parse().ok()?;
-    if parts.next().is_some()
-        || !(1..=31).contains(&day)
-        || !(1..=12).contains(&month)
-        || !(1000..=9999).contains(&year)
-    {
-        return None;
-    }
-    Some(DateTime::new(year).month(month).day(day))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_german_dates() {
-        assert_eq!(
-            parse_german_date("27.11.2026"),
-            Some(DateTime::new(2026).month(11).day(27))
-        );
-        assert_eq!(
-            parse_german_date(" 1.2.2027 "),
-            Some(DateTime::new(2027).month(2).day(1))
-        );
-        assert_eq!(parse_german_date("2026-11-27"), None);
-        assert_eq!(parse_german_date("32.11.2026"), None);
-        assert_eq!(parse_german_date("27.11.2026.1"), None);
-    }
+fn pdf_date(date: time::Date) -> DateTime {
+    // the notice date comes from the authority's calendar: years 1000..=9999
+    let year = u16::try_from(date.year()).unwrap_or(9999);
+    DateTime::new(year)
+        .month(u8::from(date.month()))
+        .day(date.day())
 }

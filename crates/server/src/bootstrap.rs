@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use amtsweg_domain::calendar::State;
 use amtsweg_domain::policy::Role;
 use amtsweg_store::blob::BlobStore;
 use amtsweg_store::postgres::PostgresStore;
@@ -60,10 +61,10 @@ pub async fn open(config: Config, clock: Arc<dyn Clock>) -> Result<Arc<App>, Str
     } else {
         (clock, None)
     };
-    let at = crate::app::format_time(clock.now());
+    let at = clock.now();
     for version in &current {
         store
-            .register_service_version(version, &at)
+            .register_service_version(version, at)
             .await
             .map_err(|e| format!("service {}@{}: {e}", version.service_id, version.version))?;
     }
@@ -155,21 +156,21 @@ pub async fn seed_demo(app: &App) -> Result<(), String> {
     {
         return Ok(());
     }
-    let at = app.now_text();
+    let at = app.now();
     let authority = Authority {
         id: App::new_id(),
         name: "Landratsamt Musterkreis – Untere Bauaufsichtsbehörde".into(),
         address: "Am Schlossplatz 1\n70173 Musterstadt".into(),
         kind: AuthorityKind::BuildingAuthority,
-        state_code: "BW".into(),
-        created_at: at.clone(),
+        state: State::BW,
+        created_at: at,
     };
     let municipality = Authority {
         id: App::new_id(),
         name: "Gemeinde Musterdorf".into(),
         address: "Rathausplatz 3\n70599 Musterdorf".into(),
         kind: AuthorityKind::Municipality,
-        state_code: "BW".into(),
+        state: State::BW,
         created_at: at,
     };
     app.store
@@ -190,8 +191,8 @@ pub async fn seed_demo(app: &App) -> Result<(), String> {
             name: name.into(),
             address: address.into(),
             kind: AuthorityKind::Agency,
-            state_code: "BW".into(),
-            created_at: app.now_text(),
+            state: State::BW,
+            created_at: at,
         };
         app.store
             .insert_authority(&agency)

@@ -13,7 +13,9 @@ pub mod sql;
 pub mod sqlite;
 
 use amtsweg_domain::audit::{AuditContent, AuditEntry};
+use amtsweg_domain::file_number::FileNumber;
 use async_trait::async_trait;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 pub use model::*;
@@ -83,7 +85,11 @@ pub trait Store: Send + Sync + 'static {
     async fn directory(&self, authority_id: Uuid) -> Result<Vec<DirectoryParty>>;
 
     /// Records a version of a service definition; a version once recorded must not change.
-    async fn register_service_version(&self, version: &ServiceVersion, at: &str) -> Result<()>;
+    async fn register_service_version(
+        &self,
+        version: &ServiceVersion,
+        at: OffsetDateTime,
+    ) -> Result<()>;
     async fn service_versions(&self) -> Result<Vec<ServiceVersion>>;
 
     // sessions (web and API)
@@ -96,7 +102,7 @@ pub trait Store: Send + Sync + 'static {
     async fn draft(&self, id: Uuid) -> Result<Option<Draft>>;
     async fn drafts_of(&self, owner_id: Uuid) -> Result<Vec<Draft>>;
     /// Saves the form of a draft that is not yet submitted.
-    async fn update_draft_form(&self, id: Uuid, form_json: &str, at: &str) -> Result<()>;
+    async fn update_draft_form(&self, id: Uuid, form_json: &str, at: OffsetDateTime) -> Result<()>;
     async fn insert_document(&self, document: &Document, audit: AuditContent) -> Result<()>;
     async fn delete_draft_document(
         &self,
@@ -115,20 +121,20 @@ pub trait Store: Send + Sync + 'static {
     async fn case_by_file_number(
         &self,
         authority_id: Uuid,
-        file_number: &str,
+        file_number: &FileNumber,
     ) -> Result<Option<CaseRecord>>;
     async fn cases_of_applicant(&self, applicant_id: Uuid) -> Result<Vec<CaseSummary>>;
     async fn inbox(&self, query: &InboxQuery) -> Result<Vec<CaseSummary>>;
     async fn events(&self, case_id: Uuid) -> Result<Vec<EventRecord>>;
     /// Cases the scheduler should look at on or before `by` (`YYYY-MM-DD`), oldest first.
-    async fn cases_due(&self, by: &str, limit: u32) -> Result<Vec<Uuid>>;
+    async fn cases_due(&self, by: Date, limit: u32) -> Result<Vec<Uuid>>;
     /// Sets when the scheduler should next look at a case, if its version is still `expected_version`
     /// (the scheduler found nothing to do yet).
     async fn reschedule(
         &self,
         case_id: Uuid,
         expected_version: i64,
-        next_job_on: Option<&str>,
+        next_job_on: Option<Date>,
     ) -> Result<()>;
     /// Stores a change of a case if its version is still `expected_version`.
     async fn commit_change(&self, change: CaseChange) -> Result<()>;
@@ -139,7 +145,7 @@ pub trait Store: Send + Sync + 'static {
     // mailbox
     async fn messages(&self, recipient_id: Uuid) -> Result<Vec<Message>>;
     async fn message(&self, id: Uuid) -> Result<Option<Message>>;
-    async fn mark_message_read(&self, id: Uuid, at: &str) -> Result<()>;
+    async fn mark_message_read(&self, id: Uuid, at: OffsetDateTime) -> Result<()>;
 
     // audit trail
     /// Appends entries that record no change of state (reads, denials, logins).

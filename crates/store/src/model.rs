@@ -1,10 +1,16 @@
-//! The records the store keeps. Times are RFC 3339 text (UTC), dates `YYYY-MM-DD`.
+//! The records the store keeps, with typed values: instants (`OffsetDateTime`, stored as
+//! RFC 3339 text in UTC), dates (`Date`, stored `YYYY-MM-DD`), file numbers, Länder, ids and
+//! kinds. Rows are parsed into these once, where they are read (`sql/rows.rs`); audit entries
+//! alone keep their exact stored text, because the hash chain covers it byte for byte.
 
 use amtsweg_domain::Text;
 use amtsweg_domain::audit::AuditContent;
+use amtsweg_domain::calendar::State;
 use amtsweg_domain::case::{Case, Event};
+use amtsweg_domain::file_number::FileNumber;
 use amtsweg_domain::policy::Role;
 use serde::Serialize;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -13,8 +19,8 @@ pub struct Authority {
     pub name: String,
     pub address: String,
     pub kind: AuthorityKind,
-    pub state_code: String,
-    pub created_at: String,
+    pub state: State,
+    pub created_at: OffsetDateTime,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -52,7 +58,7 @@ pub struct User {
     pub password_hash: String,
     pub role: Role,
     pub authority_id: Option<Uuid>,
-    pub created_at: String,
+    pub created_at: OffsetDateTime,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,8 +88,8 @@ pub struct Session {
     pub user_id: Uuid,
     pub kind: SessionKind,
     pub csrf_token: String,
-    pub created_at: String,
-    pub expires_at: String,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,8 +100,8 @@ pub struct Draft {
     pub service_id: String,
     pub service_version: String,
     pub form_json: String,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
     pub case_id: Option<Uuid>,
 }
 
@@ -153,7 +159,7 @@ pub struct Document {
     pub size_bytes: i64,
     pub sha256: String,
     pub uploaded_by: Uuid,
-    pub uploaded_at: String,
+    pub uploaded_at: OffsetDateTime,
     pub origin: DocumentOrigin,
 }
 
@@ -161,7 +167,7 @@ pub struct Document {
 pub struct CaseRecord {
     pub id: Uuid,
     pub authority_id: Uuid,
-    pub file_number: String,
+    pub file_number: FileNumber,
     pub service_id: String,
     pub service_version: String,
     pub applicant_id: Uuid,
@@ -170,9 +176,9 @@ pub struct CaseRecord {
     pub assignee_id: Option<Uuid>,
     pub applicant_name: String,
     pub site_address: String,
-    pub next_deadline: Option<String>,
-    pub submitted_at: String,
-    pub updated_at: String,
+    pub next_deadline: Option<Date>,
+    pub submitted_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
     pub version: i64,
     pub case: Case,
     pub form_json: String,
@@ -181,14 +187,14 @@ pub struct CaseRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CaseSummary {
     pub id: Uuid,
-    pub file_number: String,
+    pub file_number: FileNumber,
     pub service_id: String,
     pub state: String,
     pub applicant_name: String,
     pub site_address: String,
     pub assignee_id: Option<Uuid>,
-    pub next_deadline: Option<String>,
-    pub submitted_at: String,
+    pub next_deadline: Option<Date>,
+    pub submitted_at: OffsetDateTime,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,7 +203,7 @@ pub struct EventRecord {
     pub event: Event,
     pub state_after: String,
     pub actor_id: String,
-    pub at: String,
+    pub at: OffsetDateTime,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -209,8 +215,8 @@ pub struct Message {
     pub subject: Text,
     pub body: Text,
     pub document_id: Option<Uuid>,
-    pub created_at: String,
-    pub read_at: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub read_at: Option<OffsetDateTime>,
 }
 
 #[derive(Debug, Clone)]
@@ -219,8 +225,8 @@ pub struct InboxQuery {
     pub state: Option<String>,
     /// Matched against file number, applicant name and site address.
     pub search: Option<String>,
-    /// Only cases whose nearest deadline is on or before this date (`YYYY-MM-DD`).
-    pub due_by: Option<String>,
+    /// Only cases whose nearest deadline is on or before this date.
+    pub due_by: Option<Date>,
     pub limit: u32,
     pub offset: u32,
 }
@@ -240,12 +246,12 @@ pub struct Submission {
     pub applicant_name: String,
     pub site_address: String,
     pub case: Case,
-    /// The nearest deadline at submission (`YYYY-MM-DD`).
-    pub next_deadline: Option<String>,
-    /// When the scheduler should next look at the case (`YYYY-MM-DD`).
-    pub next_job_on: Option<String>,
+    /// The nearest deadline at submission.
+    pub next_deadline: Option<Date>,
+    /// When the scheduler should next look at the case.
+    pub next_job_on: Option<Date>,
     pub form_json: String,
-    pub at: String,
+    pub at: OffsetDateTime,
     /// Filled in with the file number by the store: `{file_number}` is replaced.
     pub receipt: NewMessage,
     pub audit: AuditContent,
@@ -254,7 +260,7 @@ pub struct Submission {
 impl Submission {
     /// The case as the store writes it, once its file number is drawn (so the store need not
     /// read back the row it has just inserted).
-    pub fn record(&self, file_number: String) -> CaseRecord {
+    pub fn record(&self, file_number: FileNumber) -> CaseRecord {
         CaseRecord {
             id: self.case_id,
             authority_id: self.authority_id,
@@ -267,9 +273,9 @@ impl Submission {
             assignee_id: None,
             applicant_name: self.applicant_name.clone(),
             site_address: self.site_address.clone(),
-            next_deadline: self.next_deadline.clone(),
-            submitted_at: self.at.clone(),
-            updated_at: self.at.clone(),
+            next_deadline: self.next_deadline,
+            submitted_at: self.at,
+            updated_at: self.at,
             version: 1,
             case: self.case.clone(),
             form_json: self.form_json.clone(),
@@ -300,11 +306,11 @@ pub struct CaseChange {
     pub case_id: Uuid,
     pub expected_version: i64,
     pub case: Case,
-    pub next_deadline: Option<String>,
-    pub next_job_on: Option<String>,
+    pub next_deadline: Option<Date>,
+    pub next_job_on: Option<Date>,
     pub event: Event,
     pub actor_id: Uuid,
-    pub at: String,
+    pub at: OffsetDateTime,
     pub audit: Vec<AuditContent>,
     pub messages: Vec<NewMessage>,
     pub new_documents: Vec<Document>,
@@ -339,8 +345,9 @@ pub struct ParticipationRow {
     pub case_id: Uuid,
     pub party_id: Uuid,
     pub open: bool,
-    pub due: String,
-    pub requested_at: String,
+    pub due: Date,
+    /// The day the request was made (column `requested_at`).
+    pub requested_on: Date,
 }
 
 /// A request in a party's inbox: only what the party may see of the case.
@@ -348,12 +355,13 @@ pub struct ParticipationRow {
 pub struct PartyRequestSummary {
     pub request_id: Uuid,
     pub case_id: Uuid,
-    pub file_number: String,
+    pub file_number: FileNumber,
     pub service_id: String,
     pub site_address: String,
     pub open: bool,
-    pub due: String,
-    pub requested_at: String,
+    pub due: Date,
+    /// The day the request was made (column `requested_at`).
+    pub requested_on: Date,
 }
 
 /// The source texts of one version of a service definition.

@@ -1,23 +1,9 @@
 //! Dates, times and sizes as people read them: German local time, German or English style.
 
 use amtsweg_server::clock::german_time;
-use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
 
 use crate::i18n::Lang;
-
-const MONTHS_EN: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-fn month_en(date: Date) -> &'static str {
-    let index = usize::from(u8::from(date.month())).saturating_sub(1);
-    MONTHS_EN.get(index).copied().unwrap_or("")
-}
-
-pub fn parse_time(rfc3339: &str) -> Option<OffsetDateTime> {
-    OffsetDateTime::parse(rfc3339, &Rfc3339).ok()
-}
 
 pub fn parse_date(iso: &str) -> Option<Date> {
     Date::parse(
@@ -29,18 +15,10 @@ pub fn parse_date(iso: &str) -> Option<Date> {
 
 /// `27.11.2026` or `27 Nov 2026`.
 pub fn date(lang: Lang, date: Date) -> String {
-    match lang {
-        Lang::De => format!(
-            "{:02}.{:02}.{}",
-            date.day(),
-            u8::from(date.month()),
-            date.year()
-        ),
-        Lang::En => format!("{} {} {}", date.day(), month_en(date), date.year()),
-    }
+    amtsweg_domain::text::format_date(lang, date)
 }
 
-/// A stored `YYYY-MM-DD` as a date for people; anything else as it is.
+/// A `YYYY-MM-DD` form value as a date for people; anything else as it is.
 pub fn date_text(lang: Lang, iso: &str) -> String {
     parse_date(iso)
         .map(|d| date(lang, d))
@@ -49,26 +27,17 @@ pub fn date_text(lang: Lang, iso: &str) -> String {
 
 /// `27.11.2026, 14:05 Uhr` or `27 Nov 2026, 14:05`, in German local time.
 pub fn datetime(lang: Lang, at: OffsetDateTime) -> String {
-    let local = german_time(at);
-    let day = date(lang, local.date());
-    match lang {
-        Lang::De => format!("{day}, {:02}:{:02} Uhr", local.hour(), local.minute()),
-        Lang::En => format!("{day}, {:02}:{:02}", local.hour(), local.minute()),
-    }
+    amtsweg_domain::text::format_local_time(lang, german_time(at))
 }
 
-/// A stored RFC 3339 time for people; anything unreadable as it is.
-pub fn datetime_text(lang: Lang, rfc3339: &str) -> String {
-    parse_time(rfc3339)
-        .map(|t| datetime(lang, t))
-        .unwrap_or_else(|| rfc3339.to_string())
+/// The German local date of an instant.
+pub fn day(lang: Lang, at: OffsetDateTime) -> String {
+    date(lang, german_time(at).date())
 }
 
-/// The German local date of a stored RFC 3339 time.
-pub fn day_text(lang: Lang, rfc3339: &str) -> String {
-    parse_time(rfc3339)
-        .map(|t| date(lang, german_time(t).date()))
-        .unwrap_or_else(|| rfc3339.to_string())
+/// An instant for machines (`<time datetime>`): RFC 3339 in UTC.
+pub fn iso(at: OffsetDateTime) -> String {
+    amtsweg_domain::text::instant_text(at)
 }
 
 /// `1,4 MB` or `1.4 MB`.

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use amtsweg_domain::case::{ConditionItem, Decision};
+use amtsweg_domain::text::instant_text;
 use amtsweg_store::{CaseRecord, CaseSummary, Document, EventRecord, Message};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -97,7 +98,7 @@ impl From<&Document> for DocumentOut {
             content_type: d.content_type.clone(),
             size_bytes: d.size_bytes,
             sha256: d.sha256.clone(),
-            uploaded_at: d.uploaded_at.clone(),
+            uploaded_at: instant_text(d.uploaded_at),
             origin: d.origin.code().into(),
         }
     }
@@ -133,14 +134,14 @@ impl From<&CaseSummary> for CaseSummaryOut {
     fn from(c: &CaseSummary) -> Self {
         CaseSummaryOut {
             id: c.id,
-            file_number: c.file_number.clone(),
+            file_number: c.file_number.to_string(),
             service_id: c.service_id.clone(),
             state: c.state.clone(),
             applicant_name: c.applicant_name.clone(),
             site_address: c.site_address.clone(),
             assignee_id: c.assignee_id,
-            next_deadline: c.next_deadline.clone(),
-            submitted_at: c.submitted_at.clone(),
+            next_deadline: c.next_deadline.map(|d| d.to_string()),
+            submitted_at: instant_text(c.submitted_at),
         }
     }
 }
@@ -167,7 +168,7 @@ impl From<&EventRecord> for EventOut {
             label_de: label.de,
             label_en: label.en,
             state_after: e.state_after.clone(),
-            at: e.at.clone(),
+            at: instant_text(e.at),
             data: serde_json::to_value(&e.event).unwrap_or_default(),
         }
     }
@@ -330,10 +331,10 @@ impl From<&CaseRecord> for CaseStateOut {
     fn from(c: &CaseRecord) -> Self {
         CaseStateOut {
             id: c.id,
-            file_number: c.file_number.clone(),
+            file_number: c.file_number.to_string(),
             state: c.state.clone(),
             version: c.version,
-            next_deadline: c.next_deadline.clone(),
+            next_deadline: c.next_deadline.map(|d| d.to_string()),
             notice_document_id: c.case.notice_document_id,
         }
     }
@@ -470,8 +471,8 @@ impl From<&Message> for MessageOut {
             body: m.body.de.clone(),
             body_en: m.body.en.clone(),
             document_id: m.document_id,
-            created_at: m.created_at.clone(),
-            read_at: m.read_at.clone(),
+            created_at: instant_text(m.created_at),
+            read_at: m.read_at.map(instant_text),
         }
     }
 }

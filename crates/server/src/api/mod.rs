@@ -9,6 +9,7 @@ mod problem;
 use std::sync::Arc;
 
 use amtsweg_domain::policy::Role;
+use amtsweg_domain::text::instant_text;
 use amtsweg_store::SessionKind;
 use axum::body::Body;
 use axum::extract::State;
@@ -173,7 +174,7 @@ async fn login(
         StatusCode::CREATED,
         Json(SessionOut {
             token: login.token,
-            expires_at: login.expires_at,
+            expires_at: instant_text(login.expires_at),
             user: UserOut::from(&login.user),
         }),
     ))
@@ -224,7 +225,7 @@ async fn draft_out(
             .iter()
             .map(|d| d.id.clone())
             .collect(),
-        updated_at: view.draft.updated_at.clone(),
+        updated_at: instant_text(view.draft.updated_at),
         case_id: view.draft.case_id,
     })
 }
@@ -382,8 +383,8 @@ async fn submit_draft(
         status,
         Json(ReceiptOut {
             case_id: result.case.id,
-            file_number: result.case.file_number.clone(),
-            received_at: result.case.submitted_at.clone(),
+            file_number: result.case.file_number.to_string(),
+            received_at: instant_text(result.case.submitted_at),
             created: result.created,
         }),
     ))
@@ -441,7 +442,7 @@ async fn get_case(
     let state = view.service.process.state(&r.state);
     Ok(Json(CaseOut {
         id: r.id,
-        file_number: r.file_number.clone(),
+        file_number: r.file_number.to_string(),
         service_id: r.service_id.clone(),
         service_version: r.service_version.clone(),
         state: r.state.clone(),
@@ -452,8 +453,8 @@ async fn get_case(
         applicant_name: r.applicant_name.clone(),
         site_address: r.site_address.clone(),
         assignee_id: r.assignee_id,
-        submitted_at: r.submitted_at.clone(),
-        next_deadline: r.next_deadline.clone(),
+        submitted_at: instant_text(r.submitted_at),
+        next_deadline: r.next_deadline.map(|d| d.to_string()),
         open_request: r.case.open_request.as_ref().map(|q| RequestOut {
             defects: q.defects.clone(),
             deadline: q.deadline.to_string(),

@@ -190,12 +190,12 @@ impl From<&PartyRequestSummary> for PartyRequestSummaryOut {
     fn from(s: &PartyRequestSummary) -> Self {
         PartyRequestSummaryOut {
             id: s.request_id,
-            file_number: s.file_number.clone(),
+            file_number: s.file_number.to_string(),
             service_id: s.service_id.clone(),
             site_address: s.site_address.clone(),
             open: s.open,
-            due: s.due.clone(),
-            requested_at: s.requested_at.clone(),
+            due: s.due.to_string(),
+            requested_at: s.requested_on.to_string(),
         }
     }
 }
@@ -356,7 +356,7 @@ pub async fn party_request(
     let consequence = view.rule.as_ref().map(|r| r.on_expiry.label());
     Ok(Json(PartyRequestOut {
         request: ParticipationOut::from(&view.request),
-        file_number: view.file_number,
+        file_number: view.file_number.to_string(),
         service_name: view.service_name.de,
         requesting_authority: view.requesting_authority,
         site_address: view.site_address,

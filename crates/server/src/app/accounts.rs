@@ -5,10 +5,9 @@ use amtsweg_domain::form::FieldError;
 use amtsweg_domain::policy::Role;
 use amtsweg_store::{AuthorityKind, Session, SessionKind, User};
 use time::Duration;
-use time::format_description::well_known::Rfc3339;
 use unicode_normalization::UnicodeNormalization;
 
-use super::{App, AppError, Principal, format_time};
+use super::{App, AppError, Principal};
 use crate::auth;
 
 pub struct NewAccount {
@@ -24,7 +23,7 @@ pub struct Login {
     pub token: String,
     pub csrf_token: String,
     pub user: User,
-    pub expires_at: String,
+    pub expires_at: time::OffsetDateTime,
 }
 
 fn field_error(field: &str, code: &str, de: &str, en: &str) -> FieldError {
@@ -130,7 +129,7 @@ impl App {
             password_hash: hash,
             role: account.role,
             authority_id: account.authority_id,
-            created_at: self.now_text(),
+            created_at: self.now(),
         };
         let audit = self.audit(
             created_by,
@@ -202,14 +201,14 @@ impl App {
         let token = auth::random_token().map_err(|e| AppError::Internal(e.to_string()))?;
         let csrf_token = auth::random_token().map_err(|e| AppError::Internal(e.to_string()))?;
         let now = self.now();
-        let expires_at = format_time(now + Duration::hours(self.config.session_hours));
+        let expires_at = now + Duration::hours(self.config.session_hours);
         let session = Session {
             token_hash: auth::token_hash(&token),
             user_id: user.id,
             kind,
             csrf_token: csrf_token.clone(),
-            created_at: format_time(now),
-            expires_at: expires_at.clone(),
+            created_at: now,
+            expires_at,
         };
         self.store.insert_session(&session).await?;
         let audit = self.audit(
@@ -240,9 +239,7 @@ impl App {
         if session.kind != kind {
             return Ok(None);
         }
-        let expired = time::OffsetDateTime::parse(&session.expires_at, &Rfc3339)
-            .map(|t| t <= self.now())
-            .unwrap_or(true);
+        let expired = session.expires_at <= self.now();
         if expired {
             self.store.delete_session(&hash).await?;
             return Ok(None);

@@ -4,11 +4,12 @@ use amtsweg_domain::Text;
 use amtsweg_domain::case::{self, ActionKind, Actor, Command, ConditionItem, Event};
 use amtsweg_domain::policy::{Access, Resource};
 use amtsweg_domain::service::{ServiceDefinition, Transition};
+use amtsweg_domain::text::german_date;
 use amtsweg_store::{
     Authority, CaseChange, CaseRecord, CaseSummary, Document, DocumentOrigin, EventRecord,
     InboxQuery, Message, NewMessage, ParticipationRow,
 };
-use time::Date;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::{App, AppError, DocumentDownload, Principal};
@@ -101,11 +102,6 @@ pub(crate) fn parse_date(text: &str) -> Result<Date, AppError> {
     })
 }
 
-fn german_date(date: Date) -> String {
-    date.format(time::macros::format_description!("[day].[month].[year]"))
-        .unwrap_or_default()
-}
-
 impl App {
     pub(crate) fn service_of_case(
         &self,
@@ -162,8 +158,7 @@ impl App {
             .ok_or_else(|| AppError::Internal("authority missing".into()))?;
         let applicant_view = who.user.role.is_applicant_side();
         let all_events = self.store.events(case_id).await?;
-        let history =
-            super::deadlines::occurrences(all_events.iter().map(|e| (e.at.as_str(), &e.event)));
+        let history = super::deadlines::occurrences(all_events.iter().map(|e| (e.at, &e.event)));
         let deadlines = self.deadlines_of(service, &authority, &record.case, &history)?;
         let events = all_events
             .into_iter()
@@ -264,10 +259,9 @@ impl App {
                     "Please choose at most 366 days.",
                 ));
             }
-            Some(days) => Some(
-                (crate::clock::german_today(self.now()) + time::Duration::days(i64::from(days)))
-                    .to_string(),
-            ),
+            Some(days) => {
+                Some(crate::clock::german_today(self.now()) + time::Duration::days(i64::from(days)))
+            }
             None => None,
         };
         // a file number is looked up by its unique index: a substring search cannot use one
@@ -277,7 +271,7 @@ impl App {
                 .and_then(amtsweg_domain::file_number::FileNumber::normalise)
             && let Some(found) = self
                 .store
-                .case_by_file_number(authority_id, number.as_str())
+                .case_by_file_number(authority_id, &number)
                 .await?
         {
             let fits = state.as_ref().is_none_or(|s| *s == found.state)
@@ -536,17 +530,17 @@ impl App {
     ) -> Result<(), AppError> {
         let case_id = record.id;
         let new_case = case::evolve(record.case.clone(), &decided.event, &decided.to_state);
-        let at = self.now_text();
+        let at = self.now();
         let authority = self
             .store
             .authority(record.authority_id)
             .await?
             .ok_or_else(|| AppError::Internal("authority missing".into()))?;
         let past = self.store.events(case_id).await?;
-        let all: Vec<(&str, &Event)> = past
+        let all: Vec<(OffsetDateTime, &Event)> = past
             .iter()
-            .map(|e| (e.at.as_str(), &e.event))
-            .chain([(at.as_str(), &decided.event)])
+            .map(|e| (e.at, &e.event))
+            .chain([(at, &decided.event)])
             .collect();
         let timing = self.timing(service, &authority, &new_case, &all)?;
         // a closed case (withdrawn, deemed withdrawn, …) closes its requests for the agencies too
@@ -563,8 +557,8 @@ impl App {
                 case_id,
                 party_id: p.party_id,
                 open: p.is_open() && !closed,
-                due: p.due.to_string(),
-                requested_at: p.requested_on.to_string(),
+                due: p.due,
+                requested_on: p.requested_on,
             })
             .collect();
         let actor = if actor_id.is_nil() {
@@ -630,11 +624,11 @@ impl App {
                     case_id,
                     expected_version: record.version,
                     case: record.case.clone(),
-                    next_deadline: record.next_deadline.clone(),
+                    next_deadline: record.next_deadline,
                     next_job_on: None,
                     event: Event::NoticeRetrieved,
                     actor_id: who.user.id,
-                    at: self.now_text(),
+                    at: self.now(),
                     audit: vec![audit],
                     messages: vec![],
                     new_documents: vec![],
@@ -662,11 +656,11 @@ impl App {
     }
 
     /// When the applicant first retrieved the notice, if they did.
-    pub fn notice_retrieved_at(view: &CaseView<'_>) -> Option<String> {
+    pub fn notice_retrieved_at(view: &CaseView<'_>) -> Option<OffsetDateTime> {
         view.events
             .iter()
             .find(|e| e.event == Event::NoticeRetrieved)
-            .map(|e| e.at.clone())
+            .map(|e| e.at)
     }
 
     pub async fn mailbox(&self, who: &Principal) -> Result<Vec<Message>, AppError> {
@@ -693,9 +687,7 @@ impl App {
         )
         .await?;
         if message.read_at.is_none() {
-            self.store
-                .mark_message_read(message_id, &self.now_text())
-                .await?;
+            self.store.mark_message_read(message_id, self.now()).await?;
         }
         Ok(message)
     }

@@ -1,7 +1,7 @@
 //! The statutory deadlines of a case: which profile it takes at submission, and its
 //! deadlines from its events, seen from today at the authority.
 
-use amtsweg_domain::calendar::{Calendar, State};
+use amtsweg_domain::calendar::Calendar;
 use amtsweg_domain::case::{Case, Event};
 use amtsweg_domain::deadlines::{
     CaseDeadline, Occurrence, Party, Profile, Status, Trigger, evaluate,
@@ -10,21 +10,15 @@ use amtsweg_domain::form::FormData;
 use amtsweg_domain::scheduling::{self, Plan};
 use amtsweg_domain::service::ServiceDefinition;
 use amtsweg_store::Authority;
-use time::Date;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
+use time::{Date, OffsetDateTime};
 
 use super::{App, AppError};
 use crate::clock::german_today;
 
-/// The date at the authority of a stored time.
-fn local_date(at: &str) -> Option<Date> {
-    OffsetDateTime::parse(at, &Rfc3339).ok().map(german_today)
-}
-
-/// The case's history as deadline rules see it: (time, event) in order.
+/// The case's history as deadline rules see it: (time, event) in order. Every event counts on
+/// the date it happened at the authority (the store has already refused unreadable times).
 pub(crate) fn occurrences<'e>(
-    events: impl IntoIterator<Item = (&'e str, &'e Event)>,
+    events: impl IntoIterator<Item = (OffsetDateTime, &'e Event)>,
 ) -> Vec<Occurrence> {
     events
         .into_iter()
@@ -35,7 +29,7 @@ pub(crate) fn occurrences<'e>(
                 _ => None,
             };
             Some(Occurrence {
-                on: local_date(at)?,
+                on: german_today(at),
                 trigger,
                 set_date,
             })
@@ -52,7 +46,7 @@ impl App {
         form: &FormData,
     ) -> Option<String> {
         let rules = service.process.deadlines.as_ref()?;
-        let state = State::parse(&authority.state_code).ok()?;
+        let state = authority.state;
         let procedure = form.get(&rules.procedure_field)?;
         rules.profile_for(state, procedure).map(|p| p.id.clone())
     }
@@ -67,10 +61,8 @@ impl App {
             .and_then(|id| service.process.deadlines.as_ref()?.profile(id))
     }
 
-    pub(crate) fn calendar_of(authority: &Authority) -> Result<Calendar, AppError> {
-        let state =
-            State::parse(&authority.state_code).map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(Calendar::new(state))
+    pub(crate) fn calendar_of(authority: &Authority) -> Calendar {
+        Calendar::new(authority.state)
     }
 
     /// Every deadline of the case, today. The periods of agencies and the municipality run per
@@ -87,7 +79,7 @@ impl App {
         };
         let mut deadlines = evaluate(
             profile,
-            &App::calendar_of(authority)?,
+            &App::calendar_of(authority),
             history,
             german_today(self.now()),
         )
@@ -104,7 +96,7 @@ impl App {
         service: &ServiceDefinition,
         authority: &Authority,
         case: &Case,
-        events: &[(&str, &Event)],
+        events: &[(OffsetDateTime, &Event)],
     ) -> Result<Timing, AppError> {
         if service
             .process
@@ -125,8 +117,7 @@ impl App {
                     .filter(|p| p.is_open())
                     .map(|p| p.due),
             )
-            .min()
-            .map(|d| d.to_string());
+            .min();
         let sent = scheduling::reminders_sent(&events.iter().map(|(_, e)| *e).collect::<Vec<_>>());
         let plan = scheduling::plan(
             App::profile_of(service, case),
@@ -134,15 +125,15 @@ impl App {
             case,
             &sent,
             &self.config.reminder_lead_days,
-            &App::calendar_of(authority)?,
+            &App::calendar_of(authority),
             german_today(self.now()),
         )
         .map_err(|e| AppError::Internal(e.to_string()))?;
         let next_job_on = if plan.now.is_empty() {
-            plan.next_on.map(|d| d.to_string())
+            plan.next_on
         } else {
             // work is waiting: the next run picks the case up
-            Some(german_today(self.now()).to_string())
+            Some(german_today(self.now()))
         };
         Ok(Timing {
             next_deadline,
@@ -154,7 +145,7 @@ impl App {
 
 #[derive(Debug, Default)]
 pub(crate) struct Timing {
-    pub next_deadline: Option<String>,
-    pub next_job_on: Option<String>,
+    pub next_deadline: Option<Date>,
+    pub next_job_on: Option<Date>,
     pub plan: Plan,
 }

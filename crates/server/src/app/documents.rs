@@ -149,7 +149,7 @@ impl App {
             size_bytes: blob.size as i64,
             sha256: blob.sha256,
             uploaded_by: who.user.id,
-            uploaded_at: self.now_text(),
+            uploaded_at: self.now(),
             origin: DocumentOrigin::Application,
         };
         let audit = self.audit(&who.user.id.to_string(), "document.uploaded", format!("document:{}", document.id), serde_json::json!({ "draft": draft_id.to_string(), "sha256": document.sha256, "size": document.size_bytes }));
@@ -222,7 +222,7 @@ impl App {
             size_bytes: blob.size as i64,
             sha256: blob.sha256,
             uploaded_by: who.user.id,
-            uploaded_at: self.now_text(),
+            uploaded_at: self.now(),
             origin: DocumentOrigin::PendingSupplement,
         };
         let audit = self.audit(&who.user.id.to_string(), "document.uploaded", format!("document:{}", document.id), serde_json::json!({ "case": case_id.to_string(), "sha256": document.sha256, "size": document.size_bytes }));

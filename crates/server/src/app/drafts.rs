@@ -5,6 +5,7 @@ use amtsweg_domain::case::{Case, Event};
 use amtsweg_domain::form::{self, FormData, Mode};
 use amtsweg_domain::policy::{Access, Resource};
 use amtsweg_domain::service::{self, DocumentType, ServiceDefinition};
+use amtsweg_domain::text::{Lang, format_local_time};
 use amtsweg_store::{AuthorityKind, Document, Draft, NewMessage, Submission, SubmitOutcome};
 use unicode_normalization::UnicodeNormalization;
 use uuid::Uuid;
@@ -79,7 +80,7 @@ impl App {
             .into_iter()
             .find(|a| a.kind == AuthorityKind::BuildingAuthority)
             .ok_or_else(|| AppError::Internal("no building authority configured".into()))?;
-        let now = self.now_text();
+        let now = self.now();
         let draft = Draft {
             id: App::new_id(),
             owner_id: who.user.id,
@@ -87,7 +88,7 @@ impl App {
             service_id: service.id.clone(),
             service_version: service.version.clone(),
             form_json: "{}".into(),
-            created_at: now.clone(),
+            created_at: now,
             updated_at: now,
             case_id: None,
         };
@@ -153,7 +154,7 @@ impl App {
         form::validate(service, &merged, Mode::Draft).map_err(AppError::Invalid)?;
         let json = serde_json::to_string(&merged).map_err(|e| AppError::Internal(e.to_string()))?;
         self.store
-            .update_draft_form(draft_id, &json, &self.now_text())
+            .update_draft_form(draft_id, &json, self.now())
             .await?;
         Ok(merged)
     }
@@ -212,11 +213,10 @@ impl App {
         let mut case = Case::new(service, who.user.id);
         case.deadline_profile = App::deadline_profile_for(service, &authority, &clean);
         let now = self.now();
-        let at = super::format_time(now);
         let first = Event::Submitted {
             file_number: String::new(),
         };
-        let timing = self.timing(service, &authority, &case, &[(at.as_str(), &first)])?;
+        let timing = self.timing(service, &authority, &case, &[(now, &first)])?;
         let case_id = App::new_id();
         let applicant_name = service::render_template(&service.case_summary.applicant_name, &clean);
         let site_address =
@@ -237,7 +237,7 @@ impl App {
             next_deadline: timing.next_deadline,
             next_job_on: timing.next_job_on,
             form_json: serde_json::to_string(&clean).map_err(|e| AppError::Internal(e.to_string()))?,
-            at: at.clone(),
+            at: now,
             receipt: NewMessage {
                 id: App::new_id(),
                 recipient_id: who.user.id,
@@ -247,12 +247,12 @@ impl App {
                     format!(
                         "Ihr Antrag „{}“ ist am {} eingegangen. Aktenzeichen: {{file_number}}.",
                         service.name.de,
-                        crate::clock::german_time(now).format(time::macros::format_description!("[day].[month].[year] um [hour]:[minute] Uhr")).unwrap_or_default()
+                        format_local_time(Lang::De, crate::clock::german_time(now))
                     ),
                     format!(
                         "Your application '{}' was received on {}. File number: {{file_number}}.",
                         service.name.en,
-                        crate::clock::german_time(now).format(time::macros::format_description!("[day] [month repr:short] [year], [hour]:[minute]")).unwrap_or_default()
+                        format_local_time(Lang::En, crate::clock::german_time(now))
                     ),
                 ),
                 document_id: None,

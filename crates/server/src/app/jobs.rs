@@ -7,6 +7,7 @@ use amtsweg_domain::Text;
 use amtsweg_domain::case::{self, Decided, Event};
 use amtsweg_domain::participation;
 use amtsweg_domain::scheduling::Job;
+use amtsweg_domain::text::german_date;
 use amtsweg_store::{CaseRecord, NewMessage};
 use uuid::Uuid;
 
@@ -44,16 +45,11 @@ fn working_days_en(days: u32) -> String {
     }
 }
 
-fn german_date(date: time::Date) -> String {
-    date.format(time::macros::format_description!("[day].[month].[year]"))
-        .unwrap_or_default()
-}
-
 impl App {
     pub async fn run_deadline_jobs(&self) -> Result<JobReport, AppError> {
         let today = german_today(self.now());
         let mut report = JobReport::default();
-        for case_id in self.store.cases_due(&today.to_string(), BATCH).await? {
+        for case_id in self.store.cases_due(today, BATCH).await? {
             report.cases_checked += 1;
             match self.run_case_jobs(case_id, &mut report).await {
                 Ok(()) => {}
@@ -78,20 +74,20 @@ impl App {
                 .await?
                 .ok_or_else(|| AppError::Internal("authority missing".into()))?;
             let events = self.store.events(case_id).await?;
-            let all: Vec<(&str, &Event)> =
-                events.iter().map(|e| (e.at.as_str(), &e.event)).collect();
+            let all: Vec<(time::OffsetDateTime, &Event)> =
+                events.iter().map(|e| (e.at, &e.event)).collect();
             let timing = self.timing(service, &authority, &record.case, &all)?;
             let Some(job) = timing.plan.now.into_iter().next() else {
                 // nothing to do today: look again when something falls due
                 self.store
-                    .reschedule(case_id, record.version, timing.next_job_on.as_deref())
+                    .reschedule(case_id, record.version, timing.next_job_on)
                     .await?;
                 return Ok(());
             };
             let Some((decided, messages)) = self.job_change(&record, service, job, report).await?
             else {
                 self.store
-                    .reschedule(case_id, record.version, timing.next_job_on.as_deref())
+                    .reschedule(case_id, record.version, timing.next_job_on)
                     .await?;
                 return Ok(());
             };

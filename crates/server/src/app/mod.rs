@@ -18,7 +18,6 @@ use amtsweg_domain::policy::{self, Access, Resource, Subject};
 use amtsweg_store::blob::BlobStore;
 use amtsweg_store::{Store, User};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 pub use accounts::{Login, NewAccount};
@@ -62,10 +61,6 @@ pub struct App {
     pub login_throttle: crate::auth::LoginThrottle,
 }
 
-pub fn format_time(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap_or_default()
-}
-
 impl App {
     pub fn now(&self) -> OffsetDateTime {
         self.clock.now()
@@ -88,7 +83,7 @@ impl App {
     }
 
     pub fn now_text(&self) -> String {
-        format_time(self.now())
+        amtsweg_domain::text::instant_text(self.now())
     }
 
     pub(crate) fn audit(

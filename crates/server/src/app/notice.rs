@@ -78,10 +78,8 @@ impl App {
         let data = NoticeData {
             authority_name: authority.name.clone(),
             authority_address: authority.address.clone(),
-            file_number: record.file_number.clone(),
-            date: crate::clock::german_today(self.now())
-                .format(time::macros::format_description!("[day].[month].[year]"))
-                .unwrap_or_default(),
+            file_number: record.file_number.to_string(),
+            date: crate::clock::german_today(self.now()),
             applicant_name: service::render_template(&svc.case_summary.applicant_name, &form),
             applicant_address: service::render_template(&svc.case_summary.applicant_address, &form),
             representative,
@@ -108,7 +106,7 @@ impl App {
             size_bytes: size,
             sha256: blob.sha256,
             uploaded_by: who.user.id,
-            uploaded_at: self.now_text(),
+            uploaded_at: self.now(),
             origin: DocumentOrigin::Notice,
         })
     }

@@ -6,6 +6,7 @@ use amtsweg_domain::Text;
 use amtsweg_domain::calendar::deadline;
 use amtsweg_domain::case::{self, Actor, Command, Event};
 use amtsweg_domain::deadlines::{Party, Rule};
+use amtsweg_domain::file_number::FileNumber;
 use amtsweg_domain::form;
 use amtsweg_domain::participation::{
     self, NewRequest, ParticipationRequest, PartyActor, PartyKind, Statement,
@@ -30,7 +31,7 @@ use crate::clock::german_today;
 pub struct PartyRequestView {
     pub request: ParticipationRequest,
     pub case_id: Uuid,
-    pub file_number: String,
+    pub file_number: FileNumber,
     pub service_name: Text,
     pub requesting_authority: String,
     pub site_address: String,
@@ -120,7 +121,7 @@ impl App {
             .authority(record.authority_id)
             .await?
             .ok_or_else(|| AppError::Internal("authority missing".into()))?;
-        let calendar = App::calendar_of(&authority)?;
+        let calendar = App::calendar_of(&authority);
         let profile = App::profile_of(service, &record.case);
         let mut requests = Vec::with_capacity(parties.len());
         for party_id in parties {
@@ -274,7 +275,7 @@ impl App {
         if request.extensions >= extension.times || !request.is_open() {
             return Ok(None);
         }
-        let calendar = App::calendar_of(authority)?;
+        let calendar = App::calendar_of(authority);
         Ok(Some(
             deadline(&calendar, request.due, extension.period)
                 .map_err(|e| AppError::Internal(e.to_string()))?
@@ -621,7 +622,7 @@ impl App {
             size_bytes: blob.size as i64,
             sha256: blob.sha256,
             uploaded_by: who.user.id,
-            uploaded_at: self.now_text(),
+            uploaded_at: self.now(),
             origin: DocumentOrigin::PendingStatement,
         };
         let audit = self.audit(

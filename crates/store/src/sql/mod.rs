@@ -26,6 +26,31 @@ use uuid::Uuid;
 
 use crate::{InboxQuery, Result, StoreError};
 use amtsweg_domain::audit::AuditEntry;
+use amtsweg_domain::calendar::State;
+use amtsweg_domain::file_number::FileNumber;
+use time::format_description::well_known::Rfc3339;
+use time::{Date, OffsetDateTime};
+
+pub use amtsweg_domain::text::instant_text;
+
+/// How a date is stored: `YYYY-MM-DD`, so that text order is time order.
+pub fn date_text(day: Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        day.year(),
+        u8::from(day.month()),
+        day.day()
+    )
+}
+
+/// A stored date back.
+pub fn parse_date_text(text: &str) -> Option<Date> {
+    Date::parse(
+        text,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()
+}
 
 pub(crate) mod rows;
 pub mod store;
@@ -71,6 +96,36 @@ impl From<Option<String>> for Param {
 impl From<&Option<String>> for Param {
     fn from(v: &Option<String>) -> Self {
         Param::Text(v.clone())
+    }
+}
+impl From<OffsetDateTime> for Param {
+    fn from(v: OffsetDateTime) -> Self {
+        Param::Text(Some(instant_text(v)))
+    }
+}
+impl From<Option<OffsetDateTime>> for Param {
+    fn from(v: Option<OffsetDateTime>) -> Self {
+        Param::Text(v.map(instant_text))
+    }
+}
+impl From<Date> for Param {
+    fn from(v: Date) -> Self {
+        Param::Text(Some(date_text(v)))
+    }
+}
+impl From<Option<Date>> for Param {
+    fn from(v: Option<Date>) -> Self {
+        Param::Text(v.map(date_text))
+    }
+}
+impl From<&FileNumber> for Param {
+    fn from(v: &FileNumber) -> Self {
+        Param::Text(Some(v.as_str().to_owned()))
+    }
+}
+impl From<State> for Param {
+    fn from(v: State) -> Self {
+        Param::Text(Some(v.code().to_owned()))
     }
 }
 impl From<i64> for Param {
@@ -193,7 +248,7 @@ impl Row {
         let key = self
             .columns
             .iter()
-            .position(|c| c == "id" || c == "seq" || c == "token_hash");
+            .position(|c| ["id", "seq", "token_hash", "case_version"].contains(&c.as_str()));
         let row = key
             .and_then(|i| Some((self.columns.get(i)?, self.values.get(i)?)))
             .map(|(name, value)| match value {
@@ -272,6 +327,31 @@ impl Row {
     pub fn parsed<T>(&self, column: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<T> {
         let text = self.text(column)?;
         parse(&text).ok_or_else(|| self.corrupt(column, &format!("'{text}' is not valid here")))
+    }
+
+    /// An instant stored as RFC 3339 text.
+    pub fn instant(&self, column: &str) -> Result<OffsetDateTime> {
+        self.parsed(column, |t| OffsetDateTime::parse(t, &Rfc3339).ok())
+    }
+
+    pub fn opt_instant(&self, column: &str) -> Result<Option<OffsetDateTime>> {
+        self.optional(column, Self::instant)
+    }
+
+    /// A date stored as `YYYY-MM-DD`.
+    pub fn date(&self, column: &str) -> Result<Date> {
+        self.parsed(column, parse_date_text)
+    }
+
+    pub fn opt_date(&self, column: &str) -> Result<Option<Date>> {
+        self.optional(column, Self::date)
+    }
+
+    /// A file number as the store writes it.
+    pub fn file_number(&self, column: &str) -> Result<FileNumber> {
+        self.parsed(column, |t| {
+            FileNumber::normalise(t).filter(|n| n.as_str() == t)
+        })
     }
 
     /// JSON text deserialised.

@@ -3,6 +3,7 @@
 
 use amtsweg_domain::Text;
 use amtsweg_domain::audit::{AuditContent, AuditEntry};
+use amtsweg_domain::calendar::State;
 use amtsweg_domain::policy::Role;
 
 use super::Row;
@@ -39,8 +40,8 @@ pub(crate) fn authority_from(row: &Row) -> Result<Authority> {
         name: row.text("name")?,
         address: row.text("address")?,
         kind: row.parsed("kind", AuthorityKind::parse)?,
-        state_code: row.text("state_code")?,
-        created_at: row.text("created_at")?,
+        state: row.parsed("state_code", |t| State::parse(t).ok())?,
+        created_at: row.instant("created_at")?,
     })
 }
 
@@ -52,7 +53,7 @@ pub(crate) fn user_from(row: &Row) -> Result<User> {
         password_hash: row.text("password_hash")?,
         role: row.parsed("role", Role::parse)?,
         authority_id: row.opt_id("authority_id")?,
-        created_at: row.text("created_at")?,
+        created_at: row.instant("created_at")?,
     })
 }
 
@@ -62,8 +63,8 @@ pub(crate) fn session_from(row: &Row) -> Result<Session> {
         user_id: row.id("user_id")?,
         kind: row.parsed("kind", SessionKind::parse)?,
         csrf_token: row.text("csrf_token")?,
-        created_at: row.text("created_at")?,
-        expires_at: row.text("expires_at")?,
+        created_at: row.instant("created_at")?,
+        expires_at: row.instant("expires_at")?,
     })
 }
 
@@ -75,8 +76,8 @@ pub(crate) fn draft_from(row: &Row) -> Result<Draft> {
         service_id: row.text("service_id")?,
         service_version: row.text("service_version")?,
         form_json: row.text("form_json")?,
-        created_at: row.text("created_at")?,
-        updated_at: row.text("updated_at")?,
+        created_at: row.instant("created_at")?,
+        updated_at: row.instant("updated_at")?,
         case_id: row.opt_id("case_id")?,
     })
 }
@@ -92,7 +93,7 @@ pub(crate) fn document_from(row: &Row) -> Result<Document> {
         size_bytes: row.int("size_bytes")?,
         sha256: row.text("sha256")?,
         uploaded_by: row.id("uploaded_by")?,
-        uploaded_at: row.text("uploaded_at")?,
+        uploaded_at: row.instant("uploaded_at")?,
         origin: row.parsed("origin", DocumentOrigin::parse)?,
     })
 }
@@ -101,7 +102,7 @@ pub(crate) fn case_from(row: &Row) -> Result<CaseRecord> {
     Ok(CaseRecord {
         id: row.id("id")?,
         authority_id: row.id("authority_id")?,
-        file_number: row.text("file_number")?,
+        file_number: row.file_number("file_number")?,
         service_id: row.text("service_id")?,
         service_version: row.text("service_version")?,
         applicant_id: row.id("applicant_id")?,
@@ -110,9 +111,9 @@ pub(crate) fn case_from(row: &Row) -> Result<CaseRecord> {
         assignee_id: row.opt_id("assignee_id")?,
         applicant_name: row.text("applicant_name")?,
         site_address: row.text("site_address")?,
-        next_deadline: row.opt_text("next_deadline")?,
-        submitted_at: row.text("submitted_at")?,
-        updated_at: row.text("updated_at")?,
+        next_deadline: row.opt_date("next_deadline")?,
+        submitted_at: row.instant("submitted_at")?,
+        updated_at: row.instant("updated_at")?,
         version: row.int("version")?,
         case: row.json("case_json")?,
         form_json: row.text("form_json")?,
@@ -122,14 +123,14 @@ pub(crate) fn case_from(row: &Row) -> Result<CaseRecord> {
 pub(crate) fn summary_from(row: &Row) -> Result<CaseSummary> {
     Ok(CaseSummary {
         id: row.id("id")?,
-        file_number: row.text("file_number")?,
+        file_number: row.file_number("file_number")?,
         service_id: row.text("service_id")?,
         state: row.text("state")?,
         applicant_name: row.text("applicant_name")?,
         site_address: row.text("site_address")?,
         assignee_id: row.opt_id("assignee_id")?,
-        next_deadline: row.opt_text("next_deadline")?,
-        submitted_at: row.text("submitted_at")?,
+        next_deadline: row.opt_date("next_deadline")?,
+        submitted_at: row.instant("submitted_at")?,
     })
 }
 
@@ -150,7 +151,7 @@ pub(crate) fn event_from(row: &Row) -> Result<EventRecord> {
         event: row.json("payload")?,
         state_after: row.text("state_after")?,
         actor_id: row.text("actor_id")?,
-        at: row.text("at")?,
+        at: row.instant("at")?,
     })
 }
 
@@ -163,8 +164,8 @@ pub(crate) fn message_from(row: &Row) -> Result<Message> {
         subject: Text::new(row.text("subject_de")?, row.text("subject_en")?),
         body: Text::new(row.text("body_de")?, row.text("body_en")?),
         document_id: row.opt_id("document_id")?,
-        created_at: row.text("created_at")?,
-        read_at: row.opt_text("read_at")?,
+        created_at: row.instant("created_at")?,
+        read_at: row.opt_instant("read_at")?,
     })
 }
 
@@ -174,8 +175,8 @@ pub(crate) fn participation_row_from(row: &Row) -> Result<ParticipationRow> {
         case_id: row.id("case_id")?,
         party_id: row.id("party_id")?,
         open: row.bool("open")?,
-        due: row.text("due")?,
-        requested_at: row.text("requested_at")?,
+        due: row.date("due")?,
+        requested_on: row.date("requested_at")?,
     })
 }
 
@@ -183,12 +184,12 @@ pub(crate) fn party_request_from(row: &Row) -> Result<PartyRequestSummary> {
     Ok(PartyRequestSummary {
         request_id: row.id("id")?,
         case_id: row.id("case_id")?,
-        file_number: row.text("file_number")?,
+        file_number: row.file_number("file_number")?,
         service_id: row.text("service_id")?,
         site_address: row.text("site_address")?,
         open: row.bool("open")?,
-        due: row.text("due")?,
-        requested_at: row.text("requested_at")?,
+        due: row.date("due")?,
+        requested_on: row.date("requested_at")?,
     })
 }
 

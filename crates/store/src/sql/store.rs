@@ -21,6 +21,7 @@ use amtsweg_domain::audit::{AuditContent, AuditEntry};
 use amtsweg_domain::case::Event;
 use amtsweg_domain::file_number::FileNumber;
 use async_trait::async_trait;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::rows::*;
@@ -52,8 +53,8 @@ impl<B: Backend> Store for SqlStore<B> {
             .bind(&a.name)
             .bind(&a.address)
             .bind(a.kind.code())
-            .bind(&a.state_code)
-            .bind(&a.created_at)
+            .bind(a.state)
+            .bind(a.created_at)
             .execute(&mut *self.backend.conn(Access::Write).await?)
             .await?;
         Ok(())
@@ -87,7 +88,7 @@ impl<B: Backend> Store for SqlStore<B> {
             .bind(&u.password_hash)
             .bind(u.role.code())
             .bind(u.authority_id)
-            .bind(&u.created_at)
+            .bind(u.created_at)
             .execute(&mut *tx)
             .await;
         match inserted {
@@ -161,7 +162,7 @@ impl<B: Backend> Store for SqlStore<B> {
         .collect()
     }
 
-    async fn register_service_version(&self, v: &ServiceVersion, at: &str) -> Result<()> {
+    async fn register_service_version(&self, v: &ServiceVersion, at: OffsetDateTime) -> Result<()> {
         // instances starting at the same time may both record the version: the first one wins,
         // every other compares
         let inserted = query("INSERT INTO service_versions (service_id, version, service_toml, form_toml, documents_toml, process_toml, loaded_at) \
@@ -206,8 +207,8 @@ impl<B: Backend> Store for SqlStore<B> {
             .bind(s.user_id)
             .bind(s.kind.code())
             .bind(&s.csrf_token)
-            .bind(&s.created_at)
-            .bind(&s.expires_at)
+            .bind(s.created_at)
+            .bind(s.expires_at)
             .execute(&mut *self.backend.conn(Access::Write).await?)
             .await?;
         Ok(())
@@ -239,8 +240,8 @@ impl<B: Backend> Store for SqlStore<B> {
             .bind(&d.service_id)
             .bind(&d.service_version)
             .bind(&d.form_json)
-            .bind(&d.created_at)
-            .bind(&d.updated_at)
+            .bind(d.created_at)
+            .bind(d.updated_at)
             .execute(&mut *self.backend.conn(Access::Write).await?)
             .await?;
         Ok(())
@@ -268,7 +269,7 @@ impl<B: Backend> Store for SqlStore<B> {
         .collect()
     }
 
-    async fn update_draft_form(&self, id: Uuid, form_json: &str, at: &str) -> Result<()> {
+    async fn update_draft_form(&self, id: Uuid, form_json: &str, at: OffsetDateTime) -> Result<()> {
         let done = query(
             "UPDATE drafts SET form_json = $1, updated_at = $2 WHERE id = $3 AND case_id IS NULL",
         )
@@ -359,7 +360,7 @@ impl<B: Backend> Store for SqlStore<B> {
             "UPDATE drafts SET case_id = $1, updated_at = $2 WHERE id = $3 AND case_id IS NULL",
         )
         .bind(s.case_id)
-        .bind(&s.at)
+        .bind(s.at)
         .bind(s.draft_id)
         .execute(&mut *tx)
         .await?;
@@ -382,7 +383,7 @@ impl<B: Backend> Store for SqlStore<B> {
         let number = counter.int("last_number")?;
         let number = u64::try_from(number)
             .map_err(|_| counter.corrupt("last_number", "a negative file number"))?;
-        let file_number = FileNumber::new(&s.file_number_prefix, s.year, number).to_string();
+        let file_number = FileNumber::new(&s.file_number_prefix, s.year, number);
         let search_text =
             format!("{} {} {}", file_number, s.applicant_name, s.site_address).to_lowercase();
         let inserted = query(
@@ -402,11 +403,11 @@ impl<B: Backend> Store for SqlStore<B> {
         .bind(&s.applicant_name)
         .bind(&s.site_address)
         .bind(search_text)
-        .bind(&s.at)
+        .bind(s.at)
         .bind(to_json("case", &s.case)?)
         .bind(&s.form_json)
-        .bind(&s.next_deadline)
-        .bind(&s.next_job_on)
+        .bind(s.next_deadline)
+        .bind(s.next_job_on)
         .execute(&mut *tx)
         .await?;
         if inserted != 1 {
@@ -423,7 +424,7 @@ impl<B: Backend> Store for SqlStore<B> {
             .execute(&mut *tx)
             .await?;
         let event = Event::Submitted {
-            file_number: file_number.clone(),
+            file_number: file_number.to_string(),
         };
         let applicant = s.applicant_id.to_string();
         insert_event_in(
@@ -431,21 +432,21 @@ impl<B: Backend> Store for SqlStore<B> {
             s.case_id,
             1,
             &event,
-            (&s.case.state, &applicant, &s.at),
+            (&s.case.state, &applicant, s.at),
         )
         .await?;
         let mut receipt = s.receipt.clone();
         let fill = |t: &Text| {
             Text::new(
-                t.de.replace("{file_number}", &file_number),
-                t.en.replace("{file_number}", &file_number),
+                t.de.replace("{file_number}", file_number.as_str()),
+                t.en.replace("{file_number}", file_number.as_str()),
             )
         };
         receipt.subject = fill(&receipt.subject);
         receipt.body = fill(&receipt.body);
-        insert_message_in(&mut *tx, &receipt, Some(s.case_id), &s.at).await?;
+        insert_message_in(&mut *tx, &receipt, Some(s.case_id), s.at).await?;
         let mut audit = s.audit.clone();
-        audit.detail = audit.detail.replace("{file_number}", &file_number);
+        audit.detail = audit.detail.replace("{file_number}", file_number.as_str());
         append_audit_in(&mut *tx, self.dialect(), vec![audit]).await?;
         tx.commit().await?;
         Ok(SubmitOutcome::Created(s.record(file_number)))
@@ -464,7 +465,7 @@ impl<B: Backend> Store for SqlStore<B> {
     async fn case_by_file_number(
         &self,
         authority_id: Uuid,
-        file_number: &str,
+        file_number: &FileNumber,
     ) -> Result<Option<CaseRecord>> {
         query(select_cases!(
             "WHERE authority_id = $1 AND file_number = $2"
@@ -508,7 +509,7 @@ impl<B: Backend> Store for SqlStore<B> {
         .bind(term.as_deref().map(like_containing))
         .bind(q.limit)
         .bind(q.offset)
-        .bind(&q.due_by)
+        .bind(q.due_by)
         .fetch_all(&mut *self.backend.conn(Access::Read).await?)
         .await?
         .iter()
@@ -516,7 +517,7 @@ impl<B: Backend> Store for SqlStore<B> {
         .collect()
     }
 
-    async fn cases_due(&self, by: &str, limit: u32) -> Result<Vec<Uuid>> {
+    async fn cases_due(&self, by: Date, limit: u32) -> Result<Vec<Uuid>> {
         query("SELECT id FROM cases WHERE next_job_on <= $1 ORDER BY next_job_on, id LIMIT $2")
             .bind(by)
             .bind(limit)
@@ -541,7 +542,7 @@ impl<B: Backend> Store for SqlStore<B> {
         &self,
         case_id: Uuid,
         expected_version: i64,
-        next_job_on: Option<&str>,
+        next_job_on: Option<Date>,
     ) -> Result<()> {
         query("UPDATE cases SET next_job_on = $1 WHERE id = $2 AND version = $3")
             .bind(next_job_on)
@@ -586,13 +587,13 @@ impl<B: Backend> Store for SqlStore<B> {
         )
         .bind(&c.case.state)
         .bind(c.case.assignee_id)
-        .bind(&c.next_deadline)
-        .bind(&c.at)
+        .bind(c.next_deadline)
+        .bind(c.at)
         .bind(new_version)
         .bind(to_json("case", &c.case)?)
         .bind(c.case_id)
         .bind(c.expected_version)
-        .bind(&c.next_job_on)
+        .bind(c.next_job_on)
         .execute(&mut *tx)
         .await?;
         if done != 1 {
@@ -604,7 +605,7 @@ impl<B: Backend> Store for SqlStore<B> {
             c.case_id,
             new_version,
             &c.event,
-            (&c.case.state, &actor, &c.at),
+            (&c.case.state, &actor, c.at),
         )
         .await?;
         for d in &c.new_documents {
@@ -643,13 +644,13 @@ impl<B: Backend> Store for SqlStore<B> {
             .bind(p.case_id)
             .bind(p.party_id)
             .bind(p.open)
-            .bind(&p.due)
-            .bind(&p.requested_at)
+            .bind(p.due)
+            .bind(p.requested_on)
             .execute(&mut *tx)
             .await?;
         }
         for m in &c.messages {
-            insert_message_in(&mut *tx, m, Some(c.case_id), &c.at).await?;
+            insert_message_in(&mut *tx, m, Some(c.case_id), c.at).await?;
         }
         append_audit_in(&mut *tx, self.dialect(), c.audit).await?;
         tx.commit().await
@@ -675,7 +676,7 @@ impl<B: Backend> Store for SqlStore<B> {
             .transpose()
     }
 
-    async fn mark_message_read(&self, id: Uuid, at: &str) -> Result<()> {
+    async fn mark_message_read(&self, id: Uuid, at: OffsetDateTime) -> Result<()> {
         query("UPDATE messages SET read_at = $1 WHERE id = $2 AND read_at IS NULL")
             .bind(at)
             .bind(id)

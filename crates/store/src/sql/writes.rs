@@ -3,6 +3,7 @@
 
 use amtsweg_domain::audit::{self, AuditContent};
 use amtsweg_domain::case::Event;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::rows::*;
@@ -67,7 +68,7 @@ pub(super) async fn insert_message_in(
     conn: &mut dyn Conn,
     m: &NewMessage,
     case_id: Option<Uuid>,
-    at: &str,
+    at: OffsetDateTime,
 ) -> Result<()> {
     query("INSERT INTO messages (id, recipient_id, case_id, kind, subject_de, subject_en, body_de, body_en, document_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
         .bind(m.id)
@@ -96,7 +97,7 @@ pub(super) async fn insert_document_in(conn: &mut dyn Conn, d: &Document) -> Res
         .bind(d.size_bytes)
         .bind(&d.sha256)
         .bind(d.uploaded_by)
-        .bind(&d.uploaded_at)
+        .bind(d.uploaded_at)
         .bind(d.origin.code())
         .execute(conn)
         .await?;
@@ -108,7 +109,7 @@ pub(super) async fn insert_event_in(
     case_id: Uuid,
     version: i64,
     event: &Event,
-    (state_after, actor, at): (&str, &str, &str),
+    (state_after, actor, at): (&str, &str, OffsetDateTime),
 ) -> Result<()> {
     query("INSERT INTO events (case_id, case_version, kind, payload, state_after, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(case_id)

@@ -169,7 +169,7 @@ impl Backend for SqliteBackend {
         .bind(&q.state)
         .bind(q.limit)
         .bind(q.offset)
-        .bind(&q.due_by)
+        .bind(q.due_by)
         .bind(ids)
         .fetch_all(&mut *reader)
         .await?;

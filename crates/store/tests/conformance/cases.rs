@@ -12,7 +12,7 @@ pub async fn check_submission_is_once_and_numbers_are_unique(shared: Arc<dyn Sto
             .await
             .expect("submit"),
     );
-    assert_eq!(first.file_number, "BG-2026-00001");
+    assert_eq!(first.file_number.as_str(), "BG-2026-00001");
     assert_eq!(first.version, 1);
     // what submit answers is what is stored
     assert_eq!(
@@ -39,7 +39,7 @@ pub async fn check_submission_is_once_and_numbers_are_unique(shared: Arc<dyn Sto
             .await
             .expect("second"),
     );
-    assert_eq!(second.file_number, "BG-2026-00002");
+    assert_eq!(second.file_number.as_str(), "BG-2026-00002");
     // the receipt carries the file number; the submitted event is there
     let messages = store.messages(f.applicant).await.expect("messages");
     assert!(messages.iter().any(
@@ -71,11 +71,11 @@ pub async fn check_stale_changes_are_refused(shared: Arc<dyn Store>) {
             state: "completeness_check".into(),
             ..case.case.clone()
         },
-        next_deadline: Some("2026-12-11".into()),
-        next_job_on: Some("2026-12-11".into()),
+        next_deadline: Some(day("2026-12-11")),
+        next_job_on: Some(day("2026-12-11")),
         event: Event::MarkedComplete,
         actor_id: f.applicant,
-        at: AT.into(),
+        at: AT,
         audit: vec![audit("case.marked_complete")],
         messages: vec![],
         new_documents: vec![],
@@ -93,7 +93,7 @@ pub async fn check_stale_changes_are_refused(shared: Arc<dyn Store>) {
         2,
         "the stale write left no event"
     );
-    assert_eq!(now.next_deadline.as_deref(), Some("2026-12-11"));
+    assert_eq!(now.next_deadline, Some(day("2026-12-11")));
     // promoting a document that is not a pending supplement fails the whole change
     let mut bad = change(2);
     bad.promote_documents = vec![Uuid::now_v7()];
@@ -173,11 +173,11 @@ pub async fn check_inbox_search_and_order(shared: Arc<dyn Store>) {
         case_id: second.id,
         expected_version: 1,
         case: second.case.clone(),
-        next_deadline: Some("2026-12-01".into()),
+        next_deadline: Some(day("2026-12-01")),
         next_job_on: None,
         event: Event::MarkedComplete,
         actor_id: f.applicant,
-        at: AT.into(),
+        at: AT,
         audit: vec![],
         messages: vec![],
         new_documents: vec![],
@@ -211,7 +211,7 @@ pub async fn check_inbox_search_and_order(shared: Arc<dyn Store>) {
         "LIKE wildcards are literal"
     );
     let due = |by: &str| InboxQuery {
-        due_by: Some(by.to_string()),
+        due_by: Some(day(by)),
         ..query(None)
     };
     let soon = store.inbox(&due("2026-12-05")).await.expect("due by");
@@ -259,7 +259,7 @@ pub(crate) fn marked_complete(case: &CaseRecord, actor: Uuid, version: i64) -> C
         next_job_on: None,
         event: Event::MarkedComplete,
         actor_id: actor,
-        at: AT.into(),
+        at: AT,
         audit: vec![audit("case.marked_complete")],
         messages: vec![],
         new_documents: vec![],
@@ -285,7 +285,7 @@ pub(crate) fn document(
         size_bytes: 42,
         sha256: "ab".repeat(32),
         uploaded_by: f.applicant,
-        uploaded_at: AT.into(),
+        uploaded_at: AT,
         origin,
     }
 }
@@ -321,7 +321,7 @@ pub async fn check_accounts_sessions_and_service_versions(shared: Arc<dyn Store>
         password_hash: "$argon2id$x".into(),
         role: Role::Caseworker,
         authority_id: Some(f.authority),
-        created_at: AT.into(),
+        created_at: AT,
     };
     store
         .insert_user(&staff, audit("account.created"))
@@ -363,8 +363,8 @@ pub async fn check_accounts_sessions_and_service_versions(shared: Arc<dyn Store>
         user_id: staff.id,
         kind: SessionKind::Api,
         csrf_token: "csrf".into(),
-        created_at: AT.into(),
-        expires_at: "2026-11-27T18:00:00Z".into(),
+        created_at: AT,
+        expires_at: instant("2026-11-27T18:00:00Z"),
     };
     store.insert_session(&session).await.expect("session");
     assert_eq!(
@@ -393,7 +393,7 @@ pub async fn check_accounts_sessions_and_service_versions(shared: Arc<dyn Store>
         .await
         .expect("register");
     store
-        .register_service_version(&version, "2026-11-28T10:00:00Z")
+        .register_service_version(&version, instant("2026-11-28T10:00:00Z"))
         .await
         .expect("again, unchanged");
     let changed = ServiceVersion {
@@ -419,7 +419,7 @@ pub async fn check_documents_and_messages(shared: Arc<dyn Store>) {
         Some(None)
     );
     store
-        .update_draft_form(d, r#"{"a":"Zoë"}"#, "2026-11-27T11:00:00Z")
+        .update_draft_form(d, r#"{"a":"Zoë"}"#, instant("2026-11-27T11:00:00Z"))
         .await
         .expect("save form");
     let drafts = store.drafts_of(f.applicant).await.expect("drafts");
@@ -517,11 +517,11 @@ pub async fn check_documents_and_messages(shared: Arc<dyn Store>) {
     assert_eq!(with_notice.case_id, Some(case.id));
     assert_eq!(with_notice.read_at, None);
     store
-        .mark_message_read(with_notice.id, "2026-11-28T09:00:00Z")
+        .mark_message_read(with_notice.id, instant("2026-11-28T09:00:00Z"))
         .await
         .expect("read");
     store
-        .mark_message_read(with_notice.id, "2026-11-29T09:00:00Z")
+        .mark_message_read(with_notice.id, instant("2026-11-29T09:00:00Z"))
         .await
         .expect("read again");
     assert_eq!(
@@ -530,7 +530,7 @@ pub async fn check_documents_and_messages(shared: Arc<dyn Store>) {
             .await
             .expect("message")
             .and_then(|m| m.read_at),
-        Some("2026-11-28T09:00:00Z".into())
+        Some(instant("2026-11-28T09:00:00Z"))
     );
     assert_eq!(
         store

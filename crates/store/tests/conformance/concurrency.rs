@@ -55,8 +55,8 @@ pub async fn check_concurrent_submissions_are_numbered_without_gaps(shared: Arc<
     assert_eq!(new_cases, 2, "one case per draft and one per key");
     assert_eq!(made.len(), 2, "every answer names one of the two cases");
     numbers.sort();
-    let expected: Vec<String> = (1..=numbers.len())
-        .map(|n| format!("BG-2026-{n:05}"))
+    let expected: Vec<FileNumber> = (1..=numbers.len())
+        .map(|n| FileNumber::new("BG", 2026, n as u64))
         .collect();
     assert_eq!(numbers, expected, "unique and gap-free");
     match verify(&*shared).await {

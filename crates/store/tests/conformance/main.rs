@@ -10,18 +10,31 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use amtsweg_domain::audit::{AuditContent, Verification, Verifier};
 use amtsweg_domain::case::{Case, Event};
+use amtsweg_domain::file_number::FileNumber;
 use amtsweg_domain::policy::Role;
 use amtsweg_store::postgres::PostgresStore;
 use amtsweg_store::sqlite::SqliteStore;
 use amtsweg_store::*;
 use sqlx::{Connection, PgConnection};
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-const AT: &str = "2026-11-27T10:00:00Z";
+const AT: OffsetDateTime = time::macros::datetime!(2026-11-27 10:00 UTC);
+
+/// A date as tests write it.
+fn day(iso: &str) -> Date {
+    amtsweg_store::sql::parse_date_text(iso).expect("a date YYYY-MM-DD")
+}
+
+/// An instant as tests write it.
+fn instant(rfc3339: &str) -> OffsetDateTime {
+    OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .expect("an RFC 3339 time")
+}
 
 fn audit(action: &str) -> AuditContent {
     AuditContent {
-        at: AT.into(),
+        at: "2026-11-27T10:00:00Z".into(),
         actor: "test".into(),
         action: action.into(),
         object: "x".into(),
@@ -127,8 +140,8 @@ async fn fixture(store: &dyn Store) -> Fixture {
         name: "Bauamt".into(),
         address: "Markt 1".into(),
         kind: AuthorityKind::BuildingAuthority,
-        state_code: "BW".into(),
-        created_at: AT.into(),
+        state: amtsweg_domain::calendar::State::BW,
+        created_at: AT,
     };
     store.insert_authority(&authority).await.expect("authority");
     let applicant = User {
@@ -138,7 +151,7 @@ async fn fixture(store: &dyn Store) -> Fixture {
         password_hash: "x".into(),
         role: Role::Applicant,
         authority_id: None,
-        created_at: AT.into(),
+        created_at: AT,
     };
     store
         .insert_user(&applicant, audit("account.created"))
@@ -158,8 +171,8 @@ async fn draft(store: &dyn Store, f: &Fixture) -> Uuid {
         service_id: "svc".into(),
         service_version: "1".into(),
         form_json: "{}".into(),
-        created_at: AT.into(),
-        updated_at: AT.into(),
+        created_at: AT,
+        updated_at: AT,
         case_id: None,
     };
     store.insert_draft(&draft).await.expect("draft");
@@ -194,7 +207,7 @@ fn submission(f: &Fixture, draft_id: Uuid, key: Option<&str>) -> Submission {
         next_deadline: None,
         next_job_on: None,
         form_json: "{}".into(),
-        at: AT.into(),
+        at: AT,
         receipt: NewMessage {
             id: Uuid::now_v7(),
             recipient_id: f.applicant,

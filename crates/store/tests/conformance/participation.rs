@@ -9,8 +9,8 @@ async fn party(store: &dyn Store, kind: AuthorityKind, name: &str) -> Authority 
         name: name.into(),
         address: "Amtsweg 2".into(),
         kind,
-        state_code: "BW".into(),
-        created_at: AT.into(),
+        state: amtsweg_domain::calendar::State::BW,
+        created_at: AT,
     };
     store.insert_authority(&party).await.expect("party");
     party
@@ -60,8 +60,8 @@ pub async fn check_directory_and_party_requests(shared: Arc<dyn Store>) {
         case_id: case.id,
         party_id,
         open,
-        due: due.into(),
-        requested_at: "2026-11-27".into(),
+        due: day(due),
+        requested_on: day("2026-11-27"),
     };
     let to_fire = request(fire.id, true, "2026-12-28");
     let to_town = request(town.id, true, "2027-01-27");
@@ -149,39 +149,39 @@ pub async fn check_scheduler_dates(shared: Arc<dyn Store>) {
     for job_on in [Some("2026-12-01"), Some("2026-12-20"), None] {
         let d = draft(store, &f).await;
         let mut s = submission(&f, d, None);
-        s.next_job_on = job_on.map(str::to_string);
+        s.next_job_on = job_on.map(day);
         // the inbox date is not what the scheduler goes by
-        s.next_deadline = Some("2026-11-28".into());
+        s.next_deadline = Some(day("2026-11-28"));
         cases.push(created(store.submit(s).await.expect("submit")));
     }
     assert_eq!(
-        store.cases_due("2026-12-10", 10).await.expect("due"),
+        store.cases_due(day("2026-12-10"), 10).await.expect("due"),
         [cases[0].id]
     );
     assert_eq!(
-        store.cases_due("2026-12-31", 10).await.expect("due"),
+        store.cases_due(day("2026-12-31"), 10).await.expect("due"),
         [cases[0].id, cases[1].id],
         "oldest first"
     );
     // nothing to do yet: the scheduler moves its date without changing the case
     store
-        .reschedule(cases[0].id, 1, Some("2027-01-05"))
+        .reschedule(cases[0].id, 1, Some(day("2027-01-05")))
         .await
         .expect("reschedule");
     assert_eq!(
-        store.cases_due("2026-12-31", 10).await.expect("due"),
+        store.cases_due(day("2026-12-31"), 10).await.expect("due"),
         [cases[1].id]
     );
     let after = store.case(cases[0].id).await.expect("load").expect("case");
     assert_eq!(after.version, 1);
-    assert_eq!(after.next_deadline.as_deref(), Some("2026-11-28"));
+    assert_eq!(after.next_deadline, Some(day("2026-11-28")));
     // a stale version leaves the date alone
     store
         .reschedule(cases[1].id, 7, None)
         .await
         .expect("stale reschedule is no error");
     assert_eq!(
-        store.cases_due("2026-12-31", 10).await.expect("due"),
+        store.cases_due(day("2026-12-31"), 10).await.expect("due"),
         [cases[1].id]
     );
     // a change sets the date with the case
@@ -190,7 +190,7 @@ pub async fn check_scheduler_dates(shared: Arc<dyn Store>) {
     store.commit_change(change).await.expect("change");
     assert!(
         store
-            .cases_due("2026-12-31", 10)
+            .cases_due(day("2026-12-31"), 10)
             .await
             .expect("due")
             .is_empty()

@@ -39,8 +39,8 @@ pub async fn check_every_session_kind_round_trips(shared: Arc<dyn Store>) {
             user_id: f.applicant,
             kind,
             csrf_token: "csrf".into(),
-            created_at: AT.into(),
-            expires_at: "2026-11-27T18:00:00Z".into(),
+            created_at: AT,
+            expires_at: instant("2026-11-27T18:00:00Z"),
         };
         store.insert_session(&session).await.expect("insert");
         let read = store
@@ -79,4 +79,61 @@ pub async fn check_corrupt_values_are_named(store: &dyn Store, tamper: impl Asyn
         .await
         .expect_err("a list with one corrupt row fails whole");
     assert!(error.to_string().contains("column kind"), "{error}");
+
+    // times, dates, file numbers and Länder are typed in the records: a stored value that
+    // does not read as one fails the read, it is not left out (an event time that could not
+    // be read once dropped out of the deadline computation)
+    let f = fixture(store).await;
+    let case = created(
+        store
+            .submit(submission(&f, draft(store, &f).await, None))
+            .await
+            .expect("submit"),
+    );
+    let corrupt = |error: StoreError, table: &str, column: &str| {
+        let text = error.to_string();
+        assert!(matches!(error, StoreError::Corrupt(_)), "{text}");
+        assert!(text.contains(&format!("table {table}")), "{text}");
+        assert!(text.contains(&format!("column {column}")), "{text}");
+    };
+    tamper(
+        "UPDATE events SET at = 'gestern' WHERE case_id = $1",
+        case.id,
+    )
+    .await;
+    corrupt(
+        store.events(case.id).await.expect_err("event time"),
+        "events",
+        "at",
+    );
+    tamper(
+        "UPDATE cases SET next_deadline = '2026-02-30' WHERE id = $1",
+        case.id,
+    )
+    .await;
+    corrupt(
+        store.case(case.id).await.expect_err("deadline"),
+        "cases",
+        "next_deadline",
+    );
+    tamper(
+        "UPDATE cases SET next_deadline = NULL, file_number = 'BG-26-1' WHERE id = $1",
+        case.id,
+    )
+    .await;
+    corrupt(
+        store.case(case.id).await.expect_err("file number"),
+        "cases",
+        "file_number",
+    );
+    tamper(
+        "UPDATE authorities SET state_code = 'XX' WHERE id = $1",
+        f.authority,
+    )
+    .await;
+    corrupt(
+        store.authority(f.authority).await.expect_err("Land"),
+        "authorities",
+        "state_code",
+    );
 }

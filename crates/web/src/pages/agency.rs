@@ -44,20 +44,18 @@ pub async fn inbox(ctx: Ctx) -> PageResult {
     let user = ctx.user()?;
     let lang = ctx.lang;
     let app = ctx.app();
-    let today = amtsweg_server::clock::german_today(app.now()).to_string();
+    let today = amtsweg_server::clock::german_today(app.now());
     let rows = app
         .party_inbox(user)
         .await?
         .into_iter()
         .map(|r| RequestRow {
             href: format!("/participation/{}", r.request_id),
-            file_number: r.file_number,
+            file_number: r.file_number.to_string(),
             site: r.site_address,
-            due: format::parse_date(&r.due)
-                .map(|d| format::date(lang, d))
-                .unwrap_or_else(|| r.due.clone()),
+            due: format::date(lang, r.due),
             overdue: r.open && r.due < today,
-            due_iso: r.due,
+            due_iso: r.due.to_string(),
             open: r.open,
         })
         .collect();
@@ -146,8 +144,8 @@ fn doc_rows(
                 .unwrap_or_else(|| super::origin_label(d.origin, lang).to_string()),
             origin: super::origin_label(d.origin, lang).to_string(),
             size: format::size(lang, d.size_bytes),
-            uploaded_at: format::datetime_text(lang, &d.uploaded_at),
-            uploaded_iso: d.uploaded_at.clone(),
+            uploaded_at: format::datetime(lang, d.uploaded_at),
+            uploaded_iso: format::iso(d.uploaded_at),
         })
         .collect()
 }

@@ -59,7 +59,7 @@ pub async fn applications(ctx: Ctx) -> PageResult {
                 .get_version(&d.service_id, &d.service_version)
                 .map(|s| s.name.get(lang).to_string())
                 .unwrap_or_else(|| d.service_id.clone()),
-            saved: format::datetime_text(lang, &d.updated_at),
+            saved: format::datetime(lang, d.updated_at),
             href: format!("/drafts/{}/steps/1", d.id),
         })
         .collect();
@@ -72,13 +72,13 @@ pub async fn applications(ctx: Ctx) -> PageResult {
             let state = state_view(service, &c.state, lang);
             CaseRow {
                 href: format!("/cases/{}", c.id),
-                file_number: c.file_number,
+                file_number: c.file_number.to_string(),
                 service: service
                     .map(|s| s.name.get(lang).to_string())
                     .unwrap_or_else(|| c.service_id.clone()),
                 state: state.label,
                 badge: state.badge,
-                submitted: format::datetime_text(lang, &c.submitted_at),
+                submitted: format::datetime(lang, c.submitted_at),
             }
         })
         .collect();
@@ -113,9 +113,9 @@ pub async fn receipt(ctx: Ctx, Path(id): Path<String>) -> PageResult {
         StatusCode::OK,
         &ReceiptPage {
             page,
-            file_number: view.record.file_number.clone(),
-            received_at: format::datetime_text(lang, &view.record.submitted_at),
-            received_iso: view.record.submitted_at.clone(),
+            file_number: view.record.file_number.to_string(),
+            received_at: format::datetime(lang, view.record.submitted_at),
+            received_iso: format::iso(view.record.submitted_at),
             service_name: view.service.name.get(lang).to_string(),
             case_href: format!("/cases/{}", view.record.id),
         },
@@ -239,20 +239,20 @@ pub async fn case_page(
     let case = &view.record.case;
     let waive_label = label_of(ActionKind::WaiveDeemedApproval);
     let respond_label = label_of(ActionKind::RespondToHearing);
-    let title = i18n::case_title(lang, &view.record.file_number);
+    let title = i18n::case_title(lang, view.record.file_number.as_str());
     let page = ctx.page(title).await;
     Ok(render(
         status,
         &CasePage {
             page,
             case_id: case_id.to_string(),
-            file_number: view.record.file_number.clone(),
+            file_number: view.record.file_number.to_string(),
             service_name: service.name.get(lang).to_string(),
             state: state.label,
             badge: state.badge,
             portal_status: state.portal_status,
-            submitted: format::datetime_text(lang, &view.record.submitted_at),
-            submitted_iso: view.record.submitted_at.clone(),
+            submitted: format::datetime(lang, view.record.submitted_at),
+            submitted_iso: format::iso(view.record.submitted_at),
             site: view.record.site_address.clone(),
             request: view.record.case.open_request.as_ref().map(|r| RequestView {
                 defects: r.defects.clone(),
@@ -262,8 +262,7 @@ pub async fn case_page(
             supply_label,
             withdraw_label: label_of(ActionKind::Withdraw),
             notice_href,
-            notice_retrieved: App::notice_retrieved_at(&view)
-                .map(|at| format::datetime_text(lang, &at)),
+            notice_retrieved: App::notice_retrieved_at(&view).map(|at| format::datetime(lang, at)),
             hearing: HearingView::of(case, lang),
             respond_label,
             waive_label,
@@ -340,14 +339,14 @@ pub async fn mailbox(ctx: Ctx) -> PageResult {
     let user = ctx.user()?;
     let lang = ctx.lang;
     let mut messages = ctx.app().mailbox(user).await?;
-    messages.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    messages.sort_by_key(|m| std::cmp::Reverse(m.created_at));
     let messages = messages
         .into_iter()
         .map(|m| MessageRow {
             subject: m.subject.get(lang).to_string(),
             href: format!("/mailbox/{}", m.id),
-            received: format::datetime_text(lang, &m.created_at),
-            received_iso: m.created_at,
+            received: format::datetime(lang, m.created_at),
+            received_iso: format::iso(m.created_at),
             unread: m.read_at.is_none(),
         })
         .collect();
@@ -396,8 +395,8 @@ pub async fn message(ctx: Ctx, Path(id): Path<String>) -> PageResult {
         StatusCode::OK,
         &MessagePage {
             page,
-            received: format::datetime_text(lang, &message.created_at),
-            received_iso: message.created_at,
+            received: format::datetime(lang, message.created_at),
+            received_iso: format::iso(message.created_at),
             subject,
             is_notice: message.kind == "notice",
             body: message.body.get(lang).to_string(),

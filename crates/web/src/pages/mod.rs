@@ -112,8 +112,8 @@ pub fn doc_row(service: &ServiceDefinition, doc: &Document, lang: Lang) -> DocRo
         type_label,
         origin: origin_label(doc.origin, lang).to_string(),
         size: format::size(lang, doc.size_bytes),
-        uploaded_at: format::datetime_text(lang, &doc.uploaded_at),
-        uploaded_iso: doc.uploaded_at.clone(),
+        uploaded_at: format::datetime(lang, doc.uploaded_at),
+        uploaded_iso: format::iso(doc.uploaded_at),
     }
 }
 
@@ -229,8 +229,8 @@ pub fn event_rows(
             };
             EventRow {
                 label: record.event.label().get(lang).to_string(),
-                at: format::datetime_text(lang, &record.at),
-                at_iso: record.at.clone(),
+                at: format::datetime(lang, record.at),
+                at_iso: format::iso(record.at),
                 details,
                 current: i + 1 == count,
             }

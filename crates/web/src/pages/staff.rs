@@ -97,10 +97,10 @@ pub async fn inbox(ctx: Ctx, Query(params): Query<InboxParams>) -> PageResult {
         .map(|c| {
             let service = app.services.get(&c.service_id);
             let state = state_view(service, &c.state, lang);
-            let deadline = c.next_deadline.as_deref().and_then(format::parse_date);
+            let deadline = c.next_deadline;
             InboxRow {
                 href: format!("/work/cases/{}", c.id),
-                file_number: c.file_number,
+                file_number: c.file_number.to_string(),
                 applicant: c.applicant_name,
                 site: c.site_address,
                 state: state.label,
@@ -111,7 +111,7 @@ pub async fn inbox(ctx: Ctx, Query(params): Query<InboxParams>) -> PageResult {
                 overdue: deadline.is_some_and(|d| d < today),
                 due_soon: deadline
                     .is_some_and(|d| d >= today && d <= today + time::Duration::days(7)),
-                received: format::day_text(lang, &c.submitted_at),
+                received: format::day(lang, c.submitted_at),
                 assignee: assignee_text(lang, c.assignee_id, user.user.id),
             }
         })
@@ -466,7 +466,7 @@ async fn work_case_page(
         }],
         None => Vec::new(),
     };
-    let title = i18n::case_title(lang, &record.file_number);
+    let title = i18n::case_title(lang, record.file_number.as_str());
     let page = ctx.page(title).await;
     Ok(render(
         status,
@@ -478,8 +478,8 @@ async fn work_case_page(
             badge: state.badge,
             applicant: record.applicant_name.clone(),
             site: record.site_address.clone(),
-            submitted: format::datetime_text(lang, &record.submitted_at),
-            submitted_iso: record.submitted_at.clone(),
+            submitted: format::datetime(lang, record.submitted_at),
+            submitted_iso: format::iso(record.submitted_at),
             assignee: assignee_text(lang, record.case.assignee_id, user.user.id),
             request: record.case.open_request.as_ref().map(|r| RequestView {
                 defects: r.defects.clone(),
