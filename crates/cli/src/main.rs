@@ -150,6 +150,9 @@ enum AuthorityCommand {
     Add {
         #[command(flatten)]
         common: Common,
+        /// Who runs this command, for the audit trail [default: the login name]
+        #[arg(long, env = "AMTSWEG_ACTOR")]
+        actor: Option<String>,
         /// e.g. "Landratsamt Beispielkreis – Untere Bauaufsichtsbehörde"
         #[arg(long)]
         name: String,
@@ -175,6 +178,9 @@ enum AuthorityCommand {
     Directory {
         #[command(flatten)]
         common: Common,
+        /// Who runs this command, for the audit trail [default: the login name]
+        #[arg(long, env = "AMTSWEG_ACTOR")]
+        actor: Option<String>,
         /// The building authority's id.
         #[arg(long)]
         authority: String,
@@ -194,6 +200,9 @@ enum UserCommand {
     Add {
         #[command(flatten)]
         common: Common,
+        /// Who runs this command, for the audit trail [default: the login name]
+        #[arg(long, env = "AMTSWEG_ACTOR")]
+        actor: Option<String>,
         #[arg(long)]
         email: String,
         #[arg(long)]
@@ -340,17 +349,34 @@ async fn audit_verify(config: Config) -> Result<bool, String> {
     }
 }
 
+/// The person at the console, by `--actor` or else their login name: named in the audit
+/// trail for every change they make.
+fn console_actor(
+    actor: Option<String>,
+) -> Result<amtsweg_server::app::AdminActor<'static>, String> {
+    let name = actor
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("LOGNAME").ok())
+        .ok_or("--actor: say who runs this command (it is recorded in the audit trail)")?;
+    amtsweg_domain::audit::ActorId::operator(&name)
+        .map(amtsweg_server::app::AdminActor::Console)
+        .ok_or_else(|| {
+            format!("--actor: '{name}' is not a name (letters, digits, . _ - @; at most 64)")
+        })
+}
+
 async fn authority_command(command: AuthorityCommand) -> Result<(), String> {
     match command {
         AuthorityCommand::Add {
             common,
+            actor,
             name,
             address,
             state,
             municipality,
             agency,
         } => {
-            let app = bootstrap::open(config(&common, None)?, Arc::new(SystemClock)).await?;
+            let by = console_actor(actor)?;
             let state = amtsweg_domain::calendar::State::parse(state.trim()).map_err(|_| {
                 format!(
                     "--state: '{}' is not a Land code ({})",
@@ -360,12 +386,9 @@ async fn authority_command(command: AuthorityCommand) -> Result<(), String> {
                         .join(", ")
                 )
             })?;
-            if name.trim().is_empty() {
-                return Err("--name must not be empty".into());
-            }
-            let authority = amtsweg_store::Authority {
-                id: amtsweg_server::App::new_id(),
-                name: name.trim().to_string(),
+            let app = bootstrap::open(config(&common, None)?, Arc::new(SystemClock)).await?;
+            let new = amtsweg_server::app::NewAuthority {
+                name,
                 address: address.replace("\\n", "\n"),
                 kind: if municipality {
                     amtsweg_store::AuthorityKind::Municipality
@@ -375,18 +398,17 @@ async fn authority_command(command: AuthorityCommand) -> Result<(), String> {
                     amtsweg_store::AuthorityKind::BuildingAuthority
                 },
                 state,
-                created_at: app.now(),
             };
-            app.store
-                .insert_authority(&authority)
+            let authority = app
+                .add_authority(&by, new)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| e.message().en)?;
             println!("{}", authority.id);
             Ok(())
         }
         AuthorityCommand::List { common } => {
             let app = bootstrap::open(config(&common, None)?, Arc::new(SystemClock)).await?;
-            for a in app.store.authorities().await.map_err(|e| e.to_string())? {
+            for a in app.authorities().await.map_err(|e| e.to_string())? {
                 println!(
                     "{}\t{}\t{}\t{}",
                     a.id,
@@ -399,16 +421,19 @@ async fn authority_command(command: AuthorityCommand) -> Result<(), String> {
         }
         AuthorityCommand::Directory {
             common,
+            actor,
             authority,
             party,
             topic,
         } => {
+            let by = console_actor(actor)?;
             let app = bootstrap::open(config(&common, None)?, Arc::new(SystemClock)).await?;
             let id = |flag: &str, text: &str| {
                 amtsweg_domain::Uuid::parse_str(text.trim())
                     .map_err(|_| format!("--{flag}: '{text}' is not an authority id"))
             };
             app.add_to_directory(
+                &by,
                 id("authority", &authority)?,
                 id("party", &party)?,
                 topic.trim(),
@@ -423,6 +448,7 @@ async fn authority_command(command: AuthorityCommand) -> Result<(), String> {
 
 async fn add_user(
     config: Config,
+    actor: Option<String>,
     email: String,
     name: String,
     role: String,
@@ -433,6 +459,7 @@ async fn add_user(
             "--role: '{role}' is not one of applicant, architect, caseworker, head_of_unit, admin, agency"
         )
     })?;
+    let by = console_actor(actor)?;
     let authority_id = match authority {
         Some(text) => Some(
             text.parse::<amtsweg_domain::Uuid>()
@@ -456,13 +483,6 @@ async fn add_user(
         }
     };
     let app = bootstrap::open(config, Arc::new(SystemClock)).await?;
-    if let Some(id) = authority_id {
-        app.store
-            .authority(id)
-            .await
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("--authority: no authority {id}"))?;
-    }
     let account = amtsweg_server::app::NewAccount {
         email,
         password,
@@ -470,7 +490,7 @@ async fn add_user(
         role,
         authority_id,
     };
-    match app.create_account(account, "cli").await {
+    match app.create_account(&by, account).await {
         Ok(user) => {
             println!("{}", user.id);
             Ok(())
@@ -480,6 +500,10 @@ async fn add_user(
             .map(|e| format!("{}: {}", e.field, e.message.en))
             .collect::<Vec<_>>()
             .join("; ")),
+        Err(amtsweg_server::app::AppError::NotFound) => Err(format!(
+            "--authority: no authority {}",
+            authority_id.unwrap_or_default()
+        )),
         Err(e) => Err(e.to_string()),
     }
 }
@@ -539,13 +563,14 @@ async fn run() -> ExitCode {
             command:
                 UserCommand::Add {
                     common,
+                    actor,
                     email,
                     name,
                     role,
                     authority,
                 },
         } => match config(&common, None) {
-            Ok(c) => add_user(c, email, name, role, authority).await,
+            Ok(c) => add_user(c, actor, email, name, role, authority).await,
             Err(e) => Err(e),
         },
         Command::Config {

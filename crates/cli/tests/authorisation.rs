@@ -8,21 +8,6 @@ use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-fn cli(server: &Server, args: &[&str]) -> String {
-    let out = amtsweg()
-        .args(args)
-        .args(server.store_args())
-        .env("AMTSWEG_NEW_PASSWORD", "ein-langes-Passwort-2")
-        .output()
-        .expect("run amtsweg");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 #[tokio::test]
 async fn foreign_users_get_nothing_of_the_first_applicants_data() {
     let server = Server::start();
@@ -67,7 +52,7 @@ async fn foreign_users_get_nothing_of_the_first_applicants_data() {
         .expect("message")
         .to_string();
 
-    let other_authority = cli(
+    let other_authority = cli_ok(
         &server,
         &[
             "authority",
@@ -80,7 +65,7 @@ async fn foreign_users_get_nothing_of_the_first_applicants_data() {
             "BE",
         ],
     );
-    cli(
+    cli_ok(
         &server,
         &[
             "user",
@@ -97,7 +82,7 @@ async fn foreign_users_get_nothing_of_the_first_applicants_data() {
     );
     let intruders = [
         register(&server, "mallory@example.org", "Mallory Muster").await,
-        login(&server, "fremd@anderswo.de", "ein-langes-Passwort-2").await,
+        login(&server, "fremd@anderswo.de", CLI_PASSWORD).await,
     ];
 
     let version_before =

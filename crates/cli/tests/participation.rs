@@ -661,25 +661,6 @@ async fn a_deemed_approval_is_warned_ahead_and_fires_unless_waived() {
     assert!(ok, "{report}");
 }
 
-fn cli(server: &Server, args: &[&str]) -> std::process::Output {
-    amtsweg()
-        .args(args)
-        .args(server.store_args())
-        .env("AMTSWEG_NEW_PASSWORD", "ein-langes-Passwort-3")
-        .output()
-        .expect("run amtsweg")
-}
-
-fn cli_ok(server: &Server, args: &[&str]) -> String {
-    let out = cli(server, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 #[tokio::test]
 async fn an_agency_added_on_the_command_line_is_asked_and_answers() {
     let server = Server::start();
@@ -703,6 +684,19 @@ async fn an_agency_added_on_the_command_line_is_asked_and_answers() {
             "--state",
             "BW",
         ],
+    );
+    // the console's changes are on record with the operator's name
+    let operator = format!("operator:{CLI_OPERATOR}");
+    assert!(
+        audit_entries(&server)
+            .await
+            .iter()
+            .any(|(actor, action, object)| {
+                *actor == operator
+                    && action == "authority.created"
+                    && *object == format!("authority:{agency}")
+            }),
+        "the new agency is on record as made by {operator}"
     );
     // a building authority is no party, a topic must be known
     assert!(
@@ -810,7 +804,7 @@ async fn an_agency_added_on_the_command_line_is_asked_and_answers() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
-    let roads = login(&server, "strasse@example.org", "ein-langes-Passwort-3").await;
+    let roads = login(&server, "strasse@example.org", CLI_PASSWORD).await;
     let request = my_request(&roads).await;
     let view = roads
         .json(&format!("/api/v1/participation/{request}"))

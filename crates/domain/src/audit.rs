@@ -8,12 +8,73 @@ use sha2::{Digest, Sha256};
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// Who did something, as events and the audit trail name them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ActorId {
+    /// A user with an account.
+    User(uuid::Uuid),
+    /// amtsweg itself: the scheduler acting on a passed deadline, the demo seed.
+    System,
+    /// A person at the server's console (the `amtsweg` admin commands), by the name given
+    /// with `--actor`.
+    Operator(String),
+}
+
+impl ActorId {
+    /// How it is stored: the user's id, `system`, or `operator:<name>`.
+    pub fn code(&self) -> String {
+        match self {
+            ActorId::User(id) => id.to_string(),
+            ActorId::System => "system".into(),
+            ActorId::Operator(name) => format!("operator:{name}"),
+        }
+    }
+
+    /// The stored form back. Events written before the system actor had its own value carry
+    /// the nil id for it.
+    pub fn parse(code: &str) -> Option<Self> {
+        if code == "system" {
+            return Some(ActorId::System);
+        }
+        if let Some(name) = code.strip_prefix("operator:") {
+            return valid_operator_name(name).then(|| ActorId::Operator(name.to_string()));
+        }
+        let id = uuid::Uuid::parse_str(code).ok()?;
+        Some(if id.is_nil() {
+            ActorId::System
+        } else {
+            ActorId::User(id)
+        })
+    }
+
+    /// An operator by the name they give; `None` for an empty or unprintable name.
+    pub fn operator(name: &str) -> Option<Self> {
+        let name = name.trim();
+        valid_operator_name(name).then(|| ActorId::Operator(name.to_string()))
+    }
+
+    pub fn user_id(&self) -> Option<uuid::Uuid> {
+        match self {
+            ActorId::User(id) => Some(*id),
+            _ => None,
+        }
+    }
+}
+
+fn valid_operator_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.chars().count() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+}
+
 /// What an audit entry says, before it is chained.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditContent {
     /// RFC 3339 time with offset, as stored.
     pub at: String,
-    /// The acting user's id, or `system`.
+    /// Who acted: [`ActorId::code`].
     pub actor: String,
     /// e.g. `case.submitted`, `case.read`, `access.denied`.
     pub action: String,

@@ -117,6 +117,10 @@ pub enum Resource {
     PartyInbox {
         party_id: Uuid,
     },
+    /// The agencies and municipalities an authority may ask (changing it).
+    Directory {
+        authority_id: Uuid,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -185,7 +189,7 @@ pub fn authorize(subject: &Subject, access: Access, resource: Resource) -> Resul
                 deny("request to another agency or not an agency user")
             }
         }
-        Resource::AuthorityUsers { authority_id } => {
+        Resource::AuthorityUsers { authority_id } | Resource::Directory { authority_id } => {
             if subject.role == Role::Admin && same_authority(authority_id) {
                 Ok(())
             } else {

@@ -2,14 +2,15 @@
 
 use std::sync::Arc;
 
+use amtsweg_domain::audit::ActorId;
 use amtsweg_domain::calendar::State;
 use amtsweg_domain::policy::Role;
 use amtsweg_store::blob::BlobStore;
 use amtsweg_store::postgres::PostgresStore;
 use amtsweg_store::sqlite::SqliteStore;
-use amtsweg_store::{Authority, AuthorityKind, Store};
+use amtsweg_store::{AuthorityKind, Store};
 
-use crate::app::{App, NewAccount};
+use crate::app::{AdminActor, App, NewAccount, NewAuthority};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::services::{self, Services};
@@ -156,49 +157,41 @@ pub async fn seed_demo(app: &App) -> Result<(), String> {
     {
         return Ok(());
     }
-    let at = app.now();
-    let authority = Authority {
-        id: App::new_id(),
-        name: "Landratsamt Musterkreis – Untere Bauaufsichtsbehörde".into(),
-        address: "Am Schlossplatz 1\n70173 Musterstadt".into(),
-        kind: AuthorityKind::BuildingAuthority,
-        state: State::BW,
-        created_at: at,
+    let seed = AdminActor::Console(ActorId::System);
+    let add = |name: &str, address: &str, kind| {
+        app.add_authority(
+            &seed,
+            NewAuthority {
+                name: name.into(),
+                address: address.into(),
+                kind,
+                state: State::BW,
+            },
+        )
     };
-    let municipality = Authority {
-        id: App::new_id(),
-        name: "Gemeinde Musterdorf".into(),
-        address: "Rathausplatz 3\n70599 Musterdorf".into(),
-        kind: AuthorityKind::Municipality,
-        state: State::BW,
-        created_at: at,
-    };
-    app.store
-        .insert_authority(&authority)
-        .await
-        .map_err(|e| e.to_string())?;
-    app.store
-        .insert_authority(&municipality)
-        .await
-        .map_err(|e| e.to_string())?;
-    app.add_to_directory(authority.id, municipality.id, "municipal_consent")
+    let authority = add(
+        "Landratsamt Musterkreis – Untere Bauaufsichtsbehörde",
+        "Am Schlossplatz 1\n70173 Musterstadt",
+        AuthorityKind::BuildingAuthority,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let municipality = add(
+        "Gemeinde Musterdorf",
+        "Rathausplatz 3\n70599 Musterdorf",
+        AuthorityKind::Municipality,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    app.add_to_directory(&seed, authority.id, municipality.id, "municipal_consent")
         .await
         .map_err(|e| e.to_string())?;
     let mut agencies = Vec::new();
     for (name, address, topic) in DEMO_AGENCIES {
-        let agency = Authority {
-            id: App::new_id(),
-            name: name.into(),
-            address: address.into(),
-            kind: AuthorityKind::Agency,
-            state: State::BW,
-            created_at: at,
-        };
-        app.store
-            .insert_authority(&agency)
+        let agency = add(name, address, AuthorityKind::Agency)
             .await
             .map_err(|e| e.to_string())?;
-        app.add_to_directory(authority.id, agency.id, topic)
+        app.add_to_directory(&seed, authority.id, agency.id, topic)
             .await
             .map_err(|e| e.to_string())?;
         agencies.push(agency.id);
@@ -229,7 +222,7 @@ pub async fn seed_demo(app: &App) -> Result<(), String> {
                 _ => Some(authority.id),
             },
         };
-        app.create_account(account, "demo")
+        app.create_account(&seed, account)
             .await
             .map_err(|e| format!("{}: {e}", login.email))?;
     }

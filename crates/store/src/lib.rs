@@ -73,7 +73,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     // authorities and accounts
-    async fn insert_authority(&self, authority: &Authority) -> Result<()>;
+    async fn insert_authority(&self, authority: &Authority, audit: AuditContent) -> Result<()>;
     async fn authority(&self, id: Uuid) -> Result<Option<Authority>>;
     async fn authorities(&self) -> Result<Vec<Authority>>;
     async fn insert_user(&self, user: &User, audit: AuditContent) -> Result<()>;
@@ -81,7 +81,7 @@ pub trait Store: Send + Sync + 'static {
     async fn user_by_email(&self, email: &str) -> Result<Option<User>>;
     async fn users_of_authority(&self, authority_id: Uuid) -> Result<Vec<User>>;
     /// Adds an agency or municipality to an authority's directory (or changes its topic).
-    async fn put_directory_entry(&self, entry: &DirectoryEntry) -> Result<()>;
+    async fn put_directory_entry(&self, entry: &DirectoryEntry, audit: AuditContent) -> Result<()>;
     async fn directory(&self, authority_id: Uuid) -> Result<Vec<DirectoryParty>>;
 
     /// Records a version of a service definition; a version once recorded must not change.

@@ -4,7 +4,7 @@
 //! alone keep their exact stored text, because the hash chain covers it byte for byte.
 
 use amtsweg_domain::Text;
-use amtsweg_domain::audit::AuditContent;
+use amtsweg_domain::audit::{ActorId, AuditContent};
 use amtsweg_domain::calendar::State;
 use amtsweg_domain::case::{Case, Event};
 use amtsweg_domain::file_number::FileNumber;
@@ -202,7 +202,7 @@ pub struct EventRecord {
     pub case_version: i64,
     pub event: Event,
     pub state_after: String,
-    pub actor_id: String,
+    pub actor: ActorId,
     pub at: OffsetDateTime,
 }
 
@@ -309,7 +309,7 @@ pub struct CaseChange {
     pub next_deadline: Option<Date>,
     pub next_job_on: Option<Date>,
     pub event: Event,
-    pub actor_id: Uuid,
+    pub actor: ActorId,
     pub at: OffsetDateTime,
     pub audit: Vec<AuditContent>,
     pub messages: Vec<NewMessage>,

@@ -174,8 +174,72 @@ pub fn amtsweg() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_amtsweg"));
     cmd.current_dir(repo_root())
         .env("AMTSWEG_LOG", "error")
+        .env("AMTSWEG_ACTOR", CLI_OPERATOR)
         .env_remove("AMTSWEG_DATABASE");
     cmd
+}
+
+/// The operator the admin commands of the tests name in the audit trail.
+pub const CLI_OPERATOR: &str = "test-operator";
+/// The password of accounts made with `amtsweg user add` in the tests.
+pub const CLI_PASSWORD: &str = "ein-langes-Passwort-2";
+
+/// Runs an admin command of `amtsweg` against the server's database.
+#[allow(dead_code)]
+pub fn cli(server: &Server, args: &[&str]) -> std::process::Output {
+    amtsweg()
+        .args(args)
+        .args(server.store_args())
+        .env("AMTSWEG_NEW_PASSWORD", CLI_PASSWORD)
+        .output()
+        .expect("run amtsweg")
+}
+
+/// (actor, action, object) of every audit entry, read from the server's database.
+#[allow(dead_code)]
+pub async fn audit_entries(server: &Server) -> Vec<(String, String, String)> {
+    use sqlx::{Connection, Row};
+    let sql = "SELECT actor, action, object FROM audit_entries ORDER BY seq";
+    let rows: Vec<(String, String, String)> = match &server.database {
+        Some(database) => {
+            let mut conn = database.connect().await;
+            sqlx::query(sql)
+                .fetch_all(&mut conn)
+                .await
+                .expect("audit entries")
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
+                .collect()
+        }
+        None => {
+            let options = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(server.data.path().join("amtsweg.db"))
+                .read_only(true);
+            let mut conn = sqlx::SqliteConnection::connect_with(&options)
+                .await
+                .expect("open db");
+            sqlx::query(sql)
+                .fetch_all(&mut conn)
+                .await
+                .expect("audit entries")
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
+                .collect()
+        }
+    };
+    rows
+}
+
+/// Runs an admin command that must succeed; its output, trimmed.
+#[allow(dead_code)]
+pub fn cli_ok(server: &Server, args: &[&str]) -> String {
+    let out = cli(server, args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 impl Server {

@@ -1,13 +1,14 @@
 //! Registration, login, sessions.
 
 use amtsweg_domain::Text;
+use amtsweg_domain::audit::ActorId;
 use amtsweg_domain::form::FieldError;
-use amtsweg_domain::policy::Role;
+use amtsweg_domain::policy::{Access, Resource, Role};
 use amtsweg_store::{AuthorityKind, Session, SessionKind, User};
 use time::Duration;
 use unicode_normalization::UnicodeNormalization;
 
-use super::{App, AppError, Principal};
+use super::{AdminActor, App, AppError, Principal};
 use crate::auth;
 
 pub struct NewAccount {
@@ -46,13 +47,36 @@ impl App {
             return Err(AppError::Forbidden);
         }
         account.authority_id = None;
-        self.create_account(account, "self").await
+        self.insert_account(account, None).await
     }
 
+    /// An account made by an administrator of the authority (staff, agency users) or at the
+    /// console.
     pub async fn create_account(
         &self,
+        by: &AdminActor<'_>,
         account: NewAccount,
-        created_by: &str,
+    ) -> Result<User, AppError> {
+        if let AdminActor::User(who) = by {
+            let Some(authority_id) = account.authority_id else {
+                return Err(AppError::Forbidden);
+            };
+            self.authorize(
+                who,
+                Access::Process,
+                Resource::AuthorityUsers { authority_id },
+                format!("authority:{authority_id}"),
+            )
+            .await?;
+        }
+        self.insert_account(account, Some(by.actor())).await
+    }
+
+    /// Checks and stores a new account; `created_by` is `None` for self-registration.
+    async fn insert_account(
+        &self,
+        account: NewAccount,
+        created_by: Option<ActorId>,
     ) -> Result<User, AppError> {
         let email = normalise_email(&account.email);
         let display_name: String = account.display_name.trim().nfc().collect();
@@ -131,8 +155,9 @@ impl App {
             authority_id: account.authority_id,
             created_at: self.now(),
         };
+        let actor = created_by.unwrap_or(ActorId::User(user.id));
         let audit = self.audit(
-            created_by,
+            &actor.code(),
             "account.created",
             format!("user:{}", user.id),
             serde_json::json!({ "role": user.role.code() }),

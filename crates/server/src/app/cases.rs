@@ -1,6 +1,7 @@
 //! Cases: views for applicant and staff, the inbox, and every action on a case.
 
 use amtsweg_domain::Text;
+use amtsweg_domain::audit::ActorId;
 use amtsweg_domain::case::{self, ActionKind, Actor, Command, ConditionItem, Event};
 use amtsweg_domain::policy::{Access, Resource};
 use amtsweg_domain::service::{ServiceDefinition, Transition};
@@ -506,7 +507,7 @@ impl App {
             &record,
             service,
             decided,
-            who.user.id,
+            who.actor(),
             Extras {
                 messages,
                 new_documents,
@@ -525,7 +526,7 @@ impl App {
         record: &CaseRecord,
         service: &ServiceDefinition,
         decided: case::Decided,
-        actor_id: Uuid,
+        actor: ActorId,
         extras: Extras,
     ) -> Result<(), AppError> {
         let case_id = record.id;
@@ -561,13 +562,8 @@ impl App {
                 requested_on: p.requested_on,
             })
             .collect();
-        let actor = if actor_id.is_nil() {
-            "system".to_string()
-        } else {
-            actor_id.to_string()
-        };
         let audit = self.audit(
-            &actor,
+            &actor.code(),
             &format!("case.{}", decided.event.code()),
             format!("case:{case_id}"),
             serde_json::json!({ "from": record.state, "to": decided.to_state, "version": record.version + 1 }),
@@ -579,7 +575,7 @@ impl App {
             next_deadline: timing.next_deadline,
             next_job_on: timing.next_job_on,
             event: decided.event,
-            actor_id,
+            actor,
             at,
             audit: vec![audit],
             messages: extras.messages,
@@ -627,7 +623,7 @@ impl App {
                     next_deadline: record.next_deadline,
                     next_job_on: None,
                     event: Event::NoticeRetrieved,
-                    actor_id: who.user.id,
+                    actor: who.actor(),
                     at: self.now(),
                     audit: vec![audit],
                     messages: vec![],

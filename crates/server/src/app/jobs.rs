@@ -4,6 +4,7 @@
 //! version, so when two instances run at once, only one of them records it.
 
 use amtsweg_domain::Text;
+use amtsweg_domain::audit::ActorId;
 use amtsweg_domain::case::{self, Decided, Event};
 use amtsweg_domain::participation;
 use amtsweg_domain::scheduling::Job;
@@ -95,7 +96,7 @@ impl App {
                 &record,
                 service,
                 decided,
-                Uuid::nil(),
+                ActorId::System,
                 Extras {
                     messages,
                     ..Extras::default()

@@ -4,6 +4,7 @@
 mod accounts;
 mod cases;
 mod deadlines;
+mod directory;
 mod documents;
 mod drafts;
 mod error;
@@ -13,7 +14,7 @@ mod participation;
 
 use std::sync::Arc;
 
-use amtsweg_domain::audit::AuditContent;
+use amtsweg_domain::audit::{ActorId, AuditContent};
 use amtsweg_domain::policy::{self, Access, Resource, Subject};
 use amtsweg_store::blob::BlobStore;
 use amtsweg_store::{Store, User};
@@ -22,6 +23,7 @@ use uuid::Uuid;
 
 pub use accounts::{Login, NewAccount};
 pub use cases::{CaseAction, CaseView, INBOX_PAGE_SIZE, InboxFilter};
+pub use directory::{AdminActor, NewAuthority};
 pub use documents::{DocumentDownload, UploadSource};
 pub use drafts::{DraftView, SubmitResult};
 pub use error::{AppError, RETRY_AFTER_UNAVAILABLE_SECS};
@@ -41,6 +43,10 @@ pub struct Principal {
 }
 
 impl Principal {
+    pub fn actor(&self) -> ActorId {
+        ActorId::User(self.user.id)
+    }
+
     pub fn subject(&self) -> Subject {
         Subject {
             user_id: self.user.id,

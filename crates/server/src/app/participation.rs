@@ -14,8 +14,8 @@ use amtsweg_domain::participation::{
 use amtsweg_domain::policy::{Access, Resource};
 use amtsweg_domain::service::ServiceDefinition;
 use amtsweg_store::{
-    AuthorityKind, CaseRecord, DirectoryEntry, DirectoryParty, Document, DocumentOrigin,
-    NewMessage, PartyRequestSummary,
+    AuthorityKind, CaseRecord, DirectoryParty, Document, DocumentOrigin, NewMessage,
+    PartyRequestSummary,
 };
 use bytes::Bytes;
 use futures_util::Stream;
@@ -66,42 +66,6 @@ impl App {
         )
         .await?;
         Ok(self.store.directory(authority_id).await?)
-    }
-
-    /// Adds an agency or municipality to an authority's directory (administration, CLI, demo).
-    pub async fn add_to_directory(
-        &self,
-        authority_id: Uuid,
-        party_id: Uuid,
-        topic: &str,
-    ) -> Result<(), AppError> {
-        let party = self
-            .store
-            .authority(party_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if party.kind == AuthorityKind::BuildingAuthority || party_id == authority_id {
-            return Err(AppError::bad_request(
-                "not_a_party",
-                "Nur Fachstellen und Gemeinden können beteiligt werden.",
-                "Only agencies and municipalities can be asked.",
-            ));
-        }
-        if !participation::TOPICS.iter().any(|(code, _)| *code == topic) {
-            return Err(AppError::bad_request(
-                "unknown_topic",
-                format!("Unbekanntes Fachgebiet „{topic}“."),
-                format!("Unknown topic '{topic}'."),
-            ));
-        }
-        self.store
-            .put_directory_entry(&DirectoryEntry {
-                authority_id,
-                party_id,
-                topic: topic.to_string(),
-            })
-            .await?;
-        Ok(())
     }
 
     /// Builds the command that starts a participation: each party from the directory, its
@@ -441,7 +405,7 @@ impl App {
             &record,
             service,
             decided,
-            who.user.id,
+            who.actor(),
             Extras {
                 messages,
                 promote_attachments: attachments,
@@ -519,7 +483,7 @@ impl App {
             &record,
             service,
             decided,
-            who.user.id,
+            who.actor(),
             Extras {
                 messages,
                 ..Extras::default()
@@ -583,7 +547,7 @@ impl App {
             &record,
             service,
             decided,
-            who.user.id,
+            who.actor(),
             Extras {
                 messages,
                 ..Extras::default()

@@ -2,7 +2,7 @@
 //! type is corrupt data, named by table, row and column: never skipped, never defaulted.
 
 use amtsweg_domain::Text;
-use amtsweg_domain::audit::{AuditContent, AuditEntry};
+use amtsweg_domain::audit::{ActorId, AuditContent, AuditEntry};
 use amtsweg_domain::calendar::State;
 use amtsweg_domain::policy::Role;
 
@@ -150,7 +150,7 @@ pub(crate) fn event_from(row: &Row) -> Result<EventRecord> {
         case_version: row.int("case_version")?,
         event: row.json("payload")?,
         state_after: row.text("state_after")?,
-        actor_id: row.text("actor_id")?,
+        actor: row.parsed("actor_id", ActorId::parse)?,
         at: row.instant("at")?,
     })
 }

@@ -47,7 +47,8 @@ impl<B: Backend> SqlStore<B> {
 
 #[async_trait]
 impl<B: Backend> Store for SqlStore<B> {
-    async fn insert_authority(&self, a: &Authority) -> Result<()> {
+    async fn insert_authority(&self, a: &Authority, audit: AuditContent) -> Result<()> {
+        let mut tx = self.backend.begin().await?;
         query("INSERT INTO authorities (id, name, address, kind, state_code, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(a.id)
             .bind(&a.name)
@@ -55,9 +56,10 @@ impl<B: Backend> Store for SqlStore<B> {
             .bind(a.kind.code())
             .bind(a.state)
             .bind(a.created_at)
-            .execute(&mut *self.backend.conn(Access::Write).await?)
+            .execute(&mut *tx)
             .await?;
-        Ok(())
+        append_audit_in(&mut *tx, self.dialect(), vec![audit]).await?;
+        tx.commit().await
     }
 
     async fn authority(&self, id: Uuid) -> Result<Option<Authority>> {
@@ -131,7 +133,8 @@ impl<B: Backend> Store for SqlStore<B> {
             .collect()
     }
 
-    async fn put_directory_entry(&self, e: &DirectoryEntry) -> Result<()> {
+    async fn put_directory_entry(&self, e: &DirectoryEntry, audit: AuditContent) -> Result<()> {
+        let mut tx = self.backend.begin().await?;
         query(
             "INSERT INTO directory_entries (authority_id, party_id, topic) VALUES ($1, $2, $3) \
              ON CONFLICT (authority_id, party_id) DO UPDATE SET topic = excluded.topic",
@@ -139,9 +142,10 @@ impl<B: Backend> Store for SqlStore<B> {
         .bind(e.authority_id)
         .bind(e.party_id)
         .bind(&e.topic)
-        .execute(&mut *self.backend.conn(Access::Write).await?)
+        .execute(&mut *tx)
         .await?;
-        Ok(())
+        append_audit_in(&mut *tx, self.dialect(), vec![audit]).await?;
+        tx.commit().await
     }
 
     async fn directory(&self, authority_id: Uuid) -> Result<Vec<DirectoryParty>> {
@@ -599,7 +603,7 @@ impl<B: Backend> Store for SqlStore<B> {
         if done != 1 {
             return Err(StoreError::Conflict("case changed meanwhile"));
         }
-        let actor = c.actor_id.to_string();
+        let actor = c.actor.code();
         insert_event_in(
             &mut *tx,
             c.case_id,

@@ -74,7 +74,7 @@ pub async fn check_stale_changes_are_refused(shared: Arc<dyn Store>) {
         next_deadline: Some(day("2026-12-11")),
         next_job_on: Some(day("2026-12-11")),
         event: Event::MarkedComplete,
-        actor_id: f.applicant,
+        actor: ActorId::User(f.applicant),
         at: AT,
         audit: vec![audit("case.marked_complete")],
         messages: vec![],
@@ -118,8 +118,9 @@ pub async fn check_audit_chain_spans_all_writes(shared: Arc<dyn Store>) {
         .append_audit(vec![audit("case.read"), audit("case.read")])
         .await
         .expect("append");
+    // authority, account, submission, two reads
     match verify(store).await {
-        Verification::Ok { entries, .. } => assert_eq!(entries, 4),
+        Verification::Ok { entries, .. } => assert_eq!(entries, 5),
         other => panic!("{other:?}"),
     }
 }
@@ -176,7 +177,7 @@ pub async fn check_inbox_search_and_order(shared: Arc<dyn Store>) {
         next_deadline: Some(day("2026-12-01")),
         next_job_on: None,
         event: Event::MarkedComplete,
-        actor_id: f.applicant,
+        actor: ActorId::User(f.applicant),
         at: AT,
         audit: vec![],
         messages: vec![],
@@ -258,7 +259,7 @@ pub(crate) fn marked_complete(case: &CaseRecord, actor: Uuid, version: i64) -> C
         next_deadline: None,
         next_job_on: None,
         event: Event::MarkedComplete,
-        actor_id: actor,
+        actor: ActorId::User(actor),
         at: AT,
         audit: vec![audit("case.marked_complete")],
         messages: vec![],

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use amtsweg_domain::audit::{AuditContent, Verification, Verifier};
+use amtsweg_domain::audit::{ActorId, AuditContent, Verification, Verifier};
 use amtsweg_domain::case::{Case, Event};
 use amtsweg_domain::file_number::FileNumber;
 use amtsweg_domain::policy::Role;
@@ -143,7 +143,10 @@ async fn fixture(store: &dyn Store) -> Fixture {
         state: amtsweg_domain::calendar::State::BW,
         created_at: AT,
     };
-    store.insert_authority(&authority).await.expect("authority");
+    store
+        .insert_authority(&authority, audit("authority.created"))
+        .await
+        .expect("authority");
     let applicant = User {
         id: Uuid::now_v7(),
         email: format!("{}@example.org", Uuid::now_v7()),

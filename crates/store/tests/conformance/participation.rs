@@ -12,7 +12,10 @@ async fn party(store: &dyn Store, kind: AuthorityKind, name: &str) -> Authority 
         state: amtsweg_domain::calendar::State::BW,
         created_at: AT,
     };
-    store.insert_authority(&party).await.expect("party");
+    store
+        .insert_authority(&party, audit("authority.created"))
+        .await
+        .expect("party");
     party
 }
 
@@ -23,21 +26,27 @@ pub async fn check_directory_and_party_requests(shared: Arc<dyn Store>) {
     let town = party(store, AuthorityKind::Municipality, "Gemeinde").await;
     for (p, topic) in [(&fire, "fire_protection"), (&town, "municipal_consent")] {
         store
-            .put_directory_entry(&DirectoryEntry {
-                authority_id: f.authority,
-                party_id: p.id,
-                topic: topic.into(),
-            })
+            .put_directory_entry(
+                &DirectoryEntry {
+                    authority_id: f.authority,
+                    party_id: p.id,
+                    topic: topic.into(),
+                },
+                audit("directory.entry_put"),
+            )
             .await
             .expect("directory");
     }
     // putting again changes the topic, not the number of entries
     store
-        .put_directory_entry(&DirectoryEntry {
-            authority_id: f.authority,
-            party_id: fire.id,
-            topic: "roads".into(),
-        })
+        .put_directory_entry(
+            &DirectoryEntry {
+                authority_id: f.authority,
+                party_id: fire.id,
+                topic: "roads".into(),
+            },
+            audit("directory.entry_put"),
+        )
         .await
         .expect("directory again");
     let directory = store.directory(f.authority).await.expect("directory");

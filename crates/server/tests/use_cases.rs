@@ -1,0 +1,213 @@
+//! The use cases of the app layer in process, on SQLite, with a clock that stands still:
+//! who may change authorities, directories and accounts, and how the audit trail names them.
+
+use std::sync::Arc;
+
+use amtsweg_domain::audit::{ActorId, AuditEntry};
+use amtsweg_domain::calendar::State;
+use amtsweg_domain::policy::Role;
+use amtsweg_server::App;
+use amtsweg_server::app::{AdminActor, AppError, NewAccount, NewAuthority, Principal};
+use amtsweg_server::bootstrap::{self, DEMO_PASSWORD};
+use amtsweg_server::clock::ManualClock;
+use amtsweg_server::config::Config;
+use amtsweg_store::{AuthorityKind, SessionKind};
+use uuid::Uuid;
+
+struct Fixture {
+    app: Arc<App>,
+    _dir: tempfile::TempDir,
+}
+
+async fn demo() -> Fixture {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        ..Config::default()
+    };
+    let clock = Arc::new(ManualClock::new(
+        time::macros::datetime!(2026-12-03 09:00 UTC),
+    ));
+    let app = bootstrap::open(config, clock).await.expect("open");
+    bootstrap::seed_demo(&app).await.expect("seed");
+    Fixture { app, _dir: dir }
+}
+
+async fn signed_in(app: &App, email: &str) -> Principal {
+    let login = app
+        .login(email, DEMO_PASSWORD, SessionKind::Api)
+        .await
+        .expect("login");
+    app.principal(&login.token, SessionKind::Api)
+        .await
+        .expect("session")
+        .expect("valid")
+}
+
+async fn audit_trail(app: &App) -> Vec<AuditEntry> {
+    let mut entries = Vec::new();
+    app.store
+        .scan_audit(&mut |e| {
+            entries.push(e.clone());
+            true
+        })
+        .await
+        .expect("scan");
+    entries
+}
+
+fn new_authority(name: &str, kind: AuthorityKind) -> NewAuthority {
+    NewAuthority {
+        name: name.into(),
+        address: "Markt 1\n10115 Berlin".into(),
+        kind,
+        state: State::BE,
+    }
+}
+
+#[tokio::test]
+async fn the_demo_seed_is_on_record_as_the_system() {
+    let f = demo().await;
+    let trail = audit_trail(&f.app).await;
+    let created: Vec<_> = trail
+        .iter()
+        .filter(|e| e.content.action == "authority.created")
+        .collect();
+    assert_eq!(
+        created.len(),
+        f.app.authorities().await.expect("list").len(),
+        "every authority of the demo is on record"
+    );
+    assert!(created.iter().all(|e| e.content.actor == "system"));
+    assert!(
+        trail
+            .iter()
+            .any(|e| e.content.action == "directory.entry_put" && e.content.actor == "system")
+    );
+}
+
+#[tokio::test]
+async fn the_console_names_its_operator_and_signed_in_users_are_asked_of_the_policy() {
+    let f = demo().await;
+    let app = &f.app;
+    let alice = AdminActor::Console(ActorId::operator("alice").expect("a name"));
+    let berlin = app
+        .add_authority(
+            &alice,
+            new_authority(
+                "Bezirksamt Mitte – Bauaufsicht",
+                AuthorityKind::BuildingAuthority,
+            ),
+        )
+        .await
+        .expect("add");
+    let party = app
+        .add_authority(
+            &alice,
+            new_authority("Feuerwehr Berlin", AuthorityKind::Agency),
+        )
+        .await
+        .expect("add");
+    app.add_to_directory(&alice, berlin.id, party.id, "fire_protection")
+        .await
+        .expect("directory");
+    let trail = audit_trail(app).await;
+    for (action, object) in [
+        ("authority.created", format!("authority:{}", berlin.id)),
+        ("authority.created", format!("authority:{}", party.id)),
+        ("directory.entry_put", format!("directory:{}", berlin.id)),
+    ] {
+        assert!(
+            trail.iter().any(|e| e.content.action == action
+                && e.content.object == object
+                && e.content.actor == "operator:alice"),
+            "{action} {object} by operator:alice"
+        );
+    }
+
+    // the demo authority's administrator manages its own directory and accounts, no other
+    let admin = signed_in(app, "admin@demo.amtsweg.de").await;
+    let own = admin
+        .user
+        .authority_id
+        .expect("an admin belongs to an authority");
+    let as_admin = AdminActor::User(&admin);
+    app.add_to_directory(&as_admin, own, party.id, "fire_protection")
+        .await
+        .expect("own directory");
+    assert!(matches!(
+        app.add_to_directory(&as_admin, berlin.id, party.id, "roads")
+            .await,
+        Err(AppError::NotFound)
+    ));
+    let account = |email: &str, authority_id: Uuid| NewAccount {
+        email: email.into(),
+        password: "ein-langes-Passwort-7".into(),
+        display_name: "Clara Köhler".into(),
+        role: Role::Caseworker,
+        authority_id: Some(authority_id),
+    };
+    let clara = app
+        .create_account(&as_admin, account("clara@example.org", own))
+        .await
+        .expect("own authority");
+    assert!(matches!(
+        app.create_account(&as_admin, account("eve@example.org", berlin.id))
+            .await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        app.add_authority(
+            &as_admin,
+            new_authority("Eigenes Amt", AuthorityKind::Agency)
+        )
+        .await,
+        Err(AppError::Forbidden)
+    ));
+
+    // a caseworker is no administrator
+    let caseworker = signed_in(app, "sachbearbeitung@demo.amtsweg.de").await;
+    assert!(matches!(
+        app.add_to_directory(&AdminActor::User(&caseworker), own, party.id, "roads")
+            .await,
+        Err(AppError::NotFound)
+    ));
+
+    let trail = audit_trail(app).await;
+    let admin_id = admin.user.id.to_string();
+    assert!(trail.iter().any(|e| e.content.action == "account.created"
+        && e.content.object == format!("user:{}", clara.id)
+        && e.content.actor == admin_id));
+    let denials = trail
+        .iter()
+        .filter(|e| e.content.action == "access.denied")
+        .count();
+    assert_eq!(denials, 3, "each refused change is on record");
+    assert!(
+        !trail
+            .iter()
+            .any(|e| e.content.detail.contains("eve@example.org")),
+        "no e-mail address in the audit trail"
+    );
+}
+
+#[test]
+fn actor_ids_read_back_as_written() {
+    let user = ActorId::User(Uuid::now_v7());
+    for actor in [
+        user,
+        ActorId::System,
+        ActorId::operator("jürgen.schäfer@lra").expect("a name"),
+    ] {
+        assert_eq!(ActorId::parse(&actor.code()), Some(actor));
+    }
+    // events written while the system was the nil id
+    assert_eq!(
+        ActorId::parse(&Uuid::nil().to_string()),
+        Some(ActorId::System)
+    );
+    assert_eq!(ActorId::operator(""), None);
+    assert_eq!(ActorId::operator("robert'); DROP TABLE"), None);
+    assert_eq!(ActorId::parse("operator:"), None);
+    assert_eq!(ActorId::parse("someone"), None);
+}
