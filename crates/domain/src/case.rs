@@ -686,6 +686,25 @@ pub fn evolve(mut case: Case, event: &Event, to_state: &str) -> Case {
     case
 }
 
+/// The applicant opens the notice. Its first retrieval is an event of the case: from it the
+/// notice counts as made known (§ 41 Abs. 2a VwVfG: on the day after the retrieval). Nothing
+/// is recorded when the case has no notice, when it was retrieved before, or when someone
+/// other than the applicant opens it (staff reading it is audited, not an event).
+pub fn decide_notice_retrieval(
+    case: &Case,
+    actor: Actor,
+    retrieved_before: bool,
+) -> Option<Decided> {
+    let first_by_applicant = case.notice_document_id.is_some()
+        && actor.role.is_applicant_side()
+        && actor.user_id == case.applicant_id
+        && !retrieved_before;
+    first_by_applicant.then(|| Decided {
+        event: Event::NoticeRetrieved,
+        to_state: case.state.clone(),
+    })
+}
+
 /// What the law decides when a deadline runs out, without anyone acting: the application
 /// is deemed withdrawn if the process allows it from the case's state.
 pub fn decide_deemed_withdrawal(

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod case;
 pub mod deadlines;
 pub mod din91379;
+pub mod document;
 pub mod file_number;
 pub mod form;
 pub mod participation;

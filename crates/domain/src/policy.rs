@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::document::DocumentOrigin;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -199,6 +201,43 @@ pub fn authorize(subject: &Subject, access: Access, resource: Resource) -> Resul
     }
 }
 
+/// A document of a case, with the facts that decide who sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseDocument {
+    pub origin: DocumentOrigin,
+    /// Shared with the request of the agency or municipality that asks.
+    pub shared_with_party: bool,
+    /// Uploaded by a user of the agency or municipality that asks.
+    pub by_party: bool,
+}
+
+impl CaseDocument {
+    /// A document as a reader of the whole case meets it (no participation request).
+    pub fn of_case(origin: DocumentOrigin) -> Self {
+        Self {
+            origin,
+            shared_with_party: false,
+            by_party: false,
+        }
+    }
+}
+
+/// Which documents of a case a subject sees, once it may read the case (staff, the applicant)
+/// or the request (an agency): statements and their attachments are the authority's, so the
+/// applicant does not see them; attachments not yet handed in are the agency's own, so no
+/// case reader sees them; an agency sees what was shared with its request and its own
+/// attachments, nothing else of the file. (When the applicant may open the notice is a
+/// matter of its retrieval, not of visibility.)
+pub fn may_see_document(subject: &Subject, document: CaseDocument) -> bool {
+    match subject.role {
+        Role::Agency => {
+            document.shared_with_party || (document.origin.is_statement() && document.by_party)
+        }
+        role if role.is_applicant_side() => !document.origin.is_statement(),
+        _ => document.origin != DocumentOrigin::PendingStatement,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,5 +380,51 @@ mod tests {
         // staff of the asked agency's "authority" id is not an agency user
         let caseworker = subject(Role::Caseworker, Some(fire));
         assert!(authorize(&caseworker, Access::Read, ours).is_err());
+    }
+
+    #[test]
+    fn who_sees_which_document_of_a_case() {
+        use DocumentOrigin::*;
+        let all = [
+            Application,
+            PendingSupplement,
+            Supplement,
+            Notice,
+            PendingStatement,
+            Statement,
+        ];
+        let doc = |origin, shared_with_party, by_party| CaseDocument {
+            origin,
+            shared_with_party,
+            by_party,
+        };
+        let seen = |who: &Subject, shared, own| -> Vec<DocumentOrigin> {
+            all.into_iter()
+                .filter(|o| may_see_document(who, doc(*o, shared, own)))
+                .collect()
+        };
+        let applicant = subject(Role::Applicant, None);
+        let architect = subject(Role::Architect, None);
+        let caseworker = subject(Role::Caseworker, Some(Uuid::from_u128(9)));
+        let agency = subject(Role::Agency, Some(Uuid::from_u128(8)));
+        for who in [&applicant, &architect] {
+            assert_eq!(
+                seen(who, false, false),
+                [Application, PendingSupplement, Supplement, Notice]
+            );
+        }
+        assert_eq!(
+            seen(&caseworker, false, false),
+            [
+                Application,
+                PendingSupplement,
+                Supplement,
+                Notice,
+                Statement
+            ]
+        );
+        assert_eq!(seen(&agency, false, false), []);
+        assert_eq!(seen(&agency, false, true), [PendingStatement, Statement]);
+        assert_eq!(seen(&agency, true, false), all);
     }
 }

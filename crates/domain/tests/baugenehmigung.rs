@@ -300,6 +300,22 @@ fn the_approval_path_with_a_document_request() {
     let case = case.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(case.state, "approved");
     assert_eq!(case.notice_document_id, Some(Uuid::from_u128(99)));
+
+    // the applicant's first retrieval is the event from which the notice counts as made
+    // known; a second one, or staff opening it, is no event
+    let applicant = actor(APPLICANT, Role::Applicant);
+    let first = case::decide_notice_retrieval(&case, applicant, false).expect("first retrieval");
+    assert_eq!(first.event, Event::NoticeRetrieved);
+    assert_eq!(first.to_state, "approved");
+    assert_eq!(case::decide_notice_retrieval(&case, applicant, true), None);
+    assert_eq!(case::decide_notice_retrieval(&case, cw, false), None);
+    let stranger = actor(Uuid::from_u128(66), Role::Applicant);
+    assert_eq!(case::decide_notice_retrieval(&case, stranger, false), None);
+    let no_notice = Case::new(&d, APPLICANT);
+    assert_eq!(
+        case::decide_notice_retrieval(&no_notice, applicant, false),
+        None
+    );
 }
 
 #[test]

@@ -7,6 +7,7 @@ use amtsweg_domain::Text;
 use amtsweg_domain::audit::{ActorId, AuditContent};
 use amtsweg_domain::calendar::State;
 use amtsweg_domain::case::{Case, Event};
+pub use amtsweg_domain::document::DocumentOrigin;
 use amtsweg_domain::file_number::FileNumber;
 use amtsweg_domain::policy::Role;
 use serde::Serialize;
@@ -103,49 +104,6 @@ pub struct Draft {
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     pub case_id: Option<Uuid>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DocumentOrigin {
-    /// Uploaded with the application.
-    Application,
-    /// Uploaded in answer to a document request, not yet handed in.
-    PendingSupplement,
-    /// Handed in as a supplement.
-    Supplement,
-    /// The notice, made by the authority.
-    Notice,
-    /// Uploaded by an agency for its statement, not yet handed in.
-    PendingStatement,
-    /// An attachment of an agency's statement.
-    Statement,
-}
-
-impl DocumentOrigin {
-    pub fn code(self) -> &'static str {
-        match self {
-            DocumentOrigin::Application => "application",
-            DocumentOrigin::PendingSupplement => "pending_supplement",
-            DocumentOrigin::Supplement => "supplement",
-            DocumentOrigin::Notice => "notice",
-            DocumentOrigin::PendingStatement => "pending_statement",
-            DocumentOrigin::Statement => "statement",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        [
-            Self::Application,
-            Self::PendingSupplement,
-            Self::Supplement,
-            Self::Notice,
-            Self::PendingStatement,
-            Self::Statement,
-        ]
-        .into_iter()
-        .find(|o| o.code() == code)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

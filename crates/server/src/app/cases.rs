@@ -3,7 +3,7 @@
 use amtsweg_domain::Text;
 use amtsweg_domain::audit::ActorId;
 use amtsweg_domain::case::{self, ActionKind, Actor, Command, ConditionItem, Event};
-use amtsweg_domain::policy::{Access, Resource};
+use amtsweg_domain::policy::{self, Access, CaseDocument, Resource};
 use amtsweg_domain::service::{ServiceDefinition, Transition};
 use amtsweg_domain::text::german_date;
 use amtsweg_store::{
@@ -165,18 +165,13 @@ impl App {
             .into_iter()
             .filter(|e| !applicant_view || e.event.visible_to_applicant())
             .collect();
-        // statements and their attachments are the authority's; attachments not yet handed
-        // in are the agency's own
+        let subject = who.subject();
         let documents = self
             .store
             .documents_of_case(case_id)
             .await?
             .into_iter()
-            .filter(|d| match d.origin {
-                DocumentOrigin::PendingStatement => false,
-                DocumentOrigin::Statement => !applicant_view,
-                _ => true,
-            })
+            .filter(|d| policy::may_see_document(&subject, CaseDocument::of_case(d.origin)))
             .collect();
         // what the process allows, as far as the case's own facts allow it too
         let fiction_pending = !record.case.deemed_approval_waived
@@ -602,41 +597,26 @@ impl App {
             .document(document_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        if who.user.role.is_applicant_side() {
-            let already = self
-                .store
-                .events(case_id)
-                .await?
-                .iter()
-                .any(|e| e.event == Event::NoticeRetrieved);
-            if !already {
-                let audit = self.audit(
-                    &who.user.id.to_string(),
-                    "case.notice_retrieved",
-                    format!("case:{case_id}"),
-                    serde_json::json!({ "document": document_id.to_string() }),
-                );
-                let change = CaseChange {
-                    case_id,
-                    expected_version: record.version,
-                    case: record.case.clone(),
-                    next_deadline: record.next_deadline,
-                    next_job_on: None,
-                    event: Event::NoticeRetrieved,
-                    actor: who.actor(),
-                    at: self.now(),
-                    audit: vec![audit],
-                    messages: vec![],
-                    new_documents: vec![],
-                    promote_documents: vec![],
-                    promote_attachments: vec![],
-                    participation: vec![],
-                };
-                match self.store.commit_change(change).await {
-                    // a retrieval in parallel was first: that one is on record
-                    Ok(()) | Err(amtsweg_store::StoreError::Conflict(_)) => {}
-                    Err(e) => return Err(e.into()),
-                }
+        let retrieved_before = self
+            .store
+            .events(case_id)
+            .await?
+            .iter()
+            .any(|e| e.event == Event::NoticeRetrieved);
+        let actor = Actor {
+            user_id: who.user.id,
+            role: who.user.role,
+        };
+        if let Some(decided) = case::decide_notice_retrieval(&record.case, actor, retrieved_before)
+        {
+            let service = self.service_of_case(&record)?;
+            match self
+                .commit_decided(&record, service, decided, who.actor(), Extras::default())
+                .await
+            {
+                // a retrieval in parallel was first: that one is on record
+                Ok(()) | Err(AppError::Conflict { .. }) => {}
+                Err(e) => return Err(e),
             }
         } else {
             let audit = self.audit(

@@ -2,7 +2,7 @@
 
 use amtsweg_domain::Text;
 use amtsweg_domain::form;
-use amtsweg_domain::policy::Access;
+use amtsweg_domain::policy::{self, Access, CaseDocument};
 use amtsweg_store::blob::{BlobError, StoredBlob};
 use amtsweg_store::{Document, DocumentOrigin};
 use bytes::Bytes;
@@ -244,13 +244,8 @@ impl App {
         match (document.case_id, document.draft_id) {
             (Some(case_id), _) => {
                 let record = self.load_case(who, case_id, Access::Read).await?;
-                // statements are the authority's; attachments not handed in the agency's
-                let hidden = match document.origin {
-                    DocumentOrigin::PendingStatement => true,
-                    DocumentOrigin::Statement => who.user.role.is_applicant_side(),
-                    _ => false,
-                };
-                if hidden {
+                if !policy::may_see_document(&who.subject(), CaseDocument::of_case(document.origin))
+                {
                     return Err(AppError::NotFound);
                 }
                 // the applicant opens the notice through its retrieval, which records when it

@@ -11,7 +11,7 @@ use amtsweg_domain::form;
 use amtsweg_domain::participation::{
     self, NewRequest, ParticipationRequest, PartyActor, PartyKind, Statement,
 };
-use amtsweg_domain::policy::{Access, Resource};
+use amtsweg_domain::policy::{self, Access, CaseDocument, Resource};
 use amtsweg_domain::service::ServiceDefinition;
 use amtsweg_store::{
     AuthorityKind, CaseRecord, DirectoryParty, Document, DocumentOrigin, NewMessage,
@@ -130,13 +130,9 @@ impl App {
         }
         let documents = self.store.documents_of_case(record.id).await?;
         for id in &document_ids {
-            let shareable = documents.iter().any(|d| {
-                d.id == *id
-                    && matches!(
-                        d.origin,
-                        DocumentOrigin::Application | DocumentOrigin::Supplement
-                    )
-            });
+            let shareable = documents
+                .iter()
+                .any(|d| d.id == *id && d.origin.is_application());
             if !shareable {
                 return Err(AppError::bad_request(
                     "unknown_document",
@@ -271,14 +267,18 @@ impl App {
             .cloned();
         let party_users = self.party_user_ids(request.party_id).await?;
         let documents = self.store.documents_of_case(record.id).await?;
+        let subject = who.subject();
         let (shared_documents, attachments) = documents
             .into_iter()
             .filter(|d| {
-                request.shared_document_ids.contains(&d.id)
-                    || (matches!(
-                        d.origin,
-                        DocumentOrigin::Statement | DocumentOrigin::PendingStatement
-                    ) && party_users.contains(&d.uploaded_by))
+                policy::may_see_document(
+                    &subject,
+                    CaseDocument {
+                        origin: d.origin,
+                        shared_with_party: request.shared_document_ids.contains(&d.id),
+                        by_party: party_users.contains(&d.uploaded_by),
+                    },
+                )
             })
             .partition(|d| request.shared_document_ids.contains(&d.id));
         let form: form::FormData = serde_json::from_str(&record.form_json)
@@ -613,15 +613,18 @@ impl App {
             .await?
             .filter(|d| d.case_id == Some(record.id))
             .ok_or(AppError::NotFound)?;
-        let shared = request.shared_document_ids.contains(&document_id);
-        let own = matches!(
-            document.origin,
-            DocumentOrigin::Statement | DocumentOrigin::PendingStatement
-        ) && self
-            .party_user_ids(request.party_id)
-            .await?
-            .contains(&document.uploaded_by);
-        if !shared && !own {
+        let visible = policy::may_see_document(
+            &who.subject(),
+            CaseDocument {
+                origin: document.origin,
+                shared_with_party: request.shared_document_ids.contains(&document_id),
+                by_party: self
+                    .party_user_ids(request.party_id)
+                    .await?
+                    .contains(&document.uploaded_by),
+            },
+        );
+        if !visible {
             let audit = self.audit(
                 &who.user.id.to_string(),
                 "access.denied",
