@@ -9,7 +9,7 @@ use std::time::Instant;
 use amtsweg_domain::audit::{AuditContent, chain};
 use amtsweg_domain::case::{Case, Event};
 use sqlx::{Connection, PgConnection, SqliteConnection};
-use time::{Date, Duration, Month};
+use time::{Date, Duration};
 use uuid::Uuid;
 
 use crate::Db;
@@ -502,8 +502,8 @@ fn generate(
             "hash",
         ],
     );
-    let today = Date::from_calendar_date(2026, Month::November, 27).expect("date");
-    let year_start = Date::from_calendar_date(2025, Month::January, 2).expect("date");
+    let today = time::macros::date!(2026 - 11 - 27);
+    let year_start = time::macros::date!(2025 - 01 - 02);
     // one shared blob address: the bytes are not what is measured here
     let blob = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
     for i in first..first + n {

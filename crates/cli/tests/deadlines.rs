@@ -1,5 +1,6 @@
 //! Deadlines with a moved clock: the application is deemed withdrawn when the requested
 //! documents do not arrive, and the caseworker is reminded once of a passed deadline.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
 
 mod common;
 

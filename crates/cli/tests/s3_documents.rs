@@ -1,6 +1,7 @@
 //! Documents in an S3-compatible bucket: the real binary with `[documents] store = "s3"`
 //! against moto (started here; the test fails, not skips, when moto is not installed —
 //! `scripts/install-test-deps` installs it). Upload, download, a refused upload, submission.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
 
 mod common;
 

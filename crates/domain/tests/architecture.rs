@@ -2,6 +2,7 @@
 //! backticked token that starts at the repository root (`crates/…`, `docs/…`, …) or, like
 //! `migrations/sqlite/`, at the crate named last before it on the same line; `{a,b}` lists
 //! are expanded.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
 
 use std::path::{Path, PathBuf};
 
@@ -61,4 +62,58 @@ fn every_path_named_in_architecture_md_exists() {
         missing.is_empty(),
         "ARCHITECTURE.md names paths that do not exist: {missing:?}"
     );
+}
+
+fn rust_sources(dir: &Path, into: &mut String) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_sources(&path, into);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            into.push_str(&std::fs::read_to_string(&path).expect("source"));
+        }
+    }
+}
+
+/// No crate declares a dependency it does not use (what `cargo machete` checks): each one
+/// must be named in the crate's sources, dev-dependencies in its tests, benches or examples.
+#[test]
+fn every_declared_dependency_is_used() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut unused = Vec::new();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(root.join("crates")).expect("crates") {
+        let dir = entry.expect("entry").path();
+        let Ok(manifest) = std::fs::read_to_string(dir.join("Cargo.toml")) else {
+            continue;
+        };
+        let manifest: toml::Table = manifest.parse().expect("Cargo.toml");
+        let mut code = String::new();
+        rust_sources(&dir.join("src"), &mut code);
+        let mut all = code.clone();
+        for extra in ["tests", "benches", "examples"] {
+            rust_sources(&dir.join(extra), &mut all);
+        }
+        for (section, sources) in [("dependencies", &code), ("dev-dependencies", &all)] {
+            let Some(deps) = manifest.get(section).and_then(|d| d.as_table()) else {
+                continue;
+            };
+            for name in deps.keys() {
+                checked += 1;
+                let ident = name.replace('-', "_");
+                if !sources.contains(&format!("{ident}::"))
+                    && !sources.contains(&format!("use {ident}"))
+                    && !sources.contains(&format!("{ident}!"))
+                    && !sources.contains(&format!("#[{ident}"))
+                {
+                    unused.push(format!("{}: {section}.{name}", dir.display()));
+                }
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} dependencies found");
+    assert!(unused.is_empty(), "declared but not used: {unused:#?}");
 }

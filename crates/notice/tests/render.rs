@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
 use std::process::Command;
 
 use amtsweg_notice::{Condition, Decision, NoticeData, NoticeError, render_pdf};

@@ -1,5 +1,6 @@
 //! The use cases of the app layer in process, on SQLite, with a clock that stands still:
 //! who may change authorities, directories and accounts, and how the audit trail names them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
 
 use std::sync::Arc;
 

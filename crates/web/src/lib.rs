@@ -3,7 +3,6 @@
 //! No JavaScript, no inline styles: everything works with plain forms, so the pages run
 //! under the strict Content-Security-Policy of `amtsweg_server::http::finish`.
 #![forbid(unsafe_code)]
-#![deny(clippy::unwrap_used, clippy::expect_used)]
 
 mod assets;
 mod errors;

@@ -3,6 +3,7 @@
 //! test, made through the admin connection in `AMTSWEG_TEST_POSTGRES`, default
 //! `postgres://postgres@127.0.0.1:5432/postgres`, and dropped afterwards). PostgreSQL must be
 //! reachable: these tests fail, not skip, without it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
