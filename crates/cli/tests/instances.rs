@@ -448,3 +448,115 @@ async fn an_unreachable_database_answers_503_and_the_server_recovers_by_itself()
     let (ok, report) = audit_verify(&server);
     assert!(ok, "{report}");
 }
+
+/// PostgreSQL itself stops under load (cut as in a crash) and starts again: the server answers
+/// 503 with Retry-After meanwhile — never 500 —, serves again by itself, and every submission
+/// acknowledged before is still there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_stopped_postgresql_answers_503_under_load_and_nothing_acknowledged_is_lost() {
+    let postgres = PostgresServer::start();
+    let server = Server::start_on_database(TestDatabase::create_on(postgres.admin_url()));
+    let applicant = register(&server, "olga.oben@example.org", "Olga Oben").await;
+    let caseworker = login(&server, CASEWORKER, PASSWORD).await;
+    let mut acknowledged = Vec::new();
+    for _ in 0..3 {
+        acknowledged.push(submitted_case(&applicant).await.0);
+    }
+
+    // readers keep asking while the database goes away and comes back
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut readers = Vec::new();
+    for _ in 0..4 {
+        let (http, url, token, stop) = (
+            caseworker.http.clone(),
+            server.url("/api/v1/cases"),
+            caseworker.token.clone(),
+            stop.clone(),
+        );
+        readers.push(tokio::spawn(async move {
+            let mut seen: BTreeMap<u16, usize> = BTreeMap::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let Ok(response) = http.get(&url).bearer_auth(&token).send().await else {
+                    continue;
+                };
+                let status = response.status();
+                if status == StatusCode::SERVICE_UNAVAILABLE {
+                    assert_eq!(
+                        response
+                            .headers()
+                            .get("retry-after")
+                            .and_then(|v| v.to_str().ok()),
+                        Some("5")
+                    );
+                }
+                *seen.entry(status.as_u16()).or_default() += 1;
+            }
+            seen
+        }));
+    }
+    let http = Client::new();
+    let wait_for = |status: StatusCode| {
+        let (http, url) = (http.clone(), server.url("/readyz"));
+        async move {
+            for _ in 0..300 {
+                let answer = http.get(&url).send().await.expect("readyz").status();
+                if answer == status {
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            panic!("/readyz never answered {status}");
+        }
+    };
+    wait_for(StatusCode::OK).await;
+    postgres.stop();
+    wait_for(StatusCode::SERVICE_UNAVAILABLE).await;
+    // a write meanwhile is refused as unavailable, not half-done
+    let draft = applicant
+        .http
+        .post(server.url("/api/v1/drafts"))
+        .bearer_auth(&applicant.token)
+        .json(&json!({ "service_id": "baugenehmigung" }))
+        .send()
+        .await
+        .expect("draft");
+    assert_eq!(draft.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let problem: Value = draft.json().await.expect("problem");
+    assert_eq!(problem["code"], "service_unavailable");
+
+    postgres.resume();
+    wait_for(StatusCode::OK).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut seen: BTreeMap<u16, usize> = BTreeMap::new();
+    for reader in readers {
+        for (status, n) in reader.await.expect("reader") {
+            *seen.entry(status).or_default() += n;
+        }
+    }
+    assert!(
+        seen.keys().all(|s| *s == 200 || *s == 503),
+        "only 200 and 503 while the database was away: {seen:?}"
+    );
+    assert!(
+        seen.contains_key(&503),
+        "the readers met the outage: {seen:?}"
+    );
+
+    // the same server serves again, with everything it acknowledged
+    assert_eq!(
+        caseworker.get("/api/v1/cases").await.status(),
+        StatusCode::OK
+    );
+    for case_id in &acknowledged {
+        assert_eq!(
+            applicant
+                .get(&format!("/api/v1/cases/{case_id}"))
+                .await
+                .status(),
+            StatusCode::OK
+        );
+    }
+    submitted_case(&applicant).await;
+    let (ok, report) = audit_verify(&server);
+    assert!(ok, "{report}");
+}

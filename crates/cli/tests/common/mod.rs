@@ -46,9 +46,15 @@ pub struct TestDatabase {
 
 impl TestDatabase {
     pub fn create() -> TestDatabase {
+        Self::create_on(
+            std::env::var("AMTSWEG_TEST_POSTGRES")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into()),
+        )
+    }
+
+    /// A fresh database on the server behind the admin URL.
+    pub fn create_on(admin: String) -> TestDatabase {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let admin = std::env::var("AMTSWEG_TEST_POSTGRES")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.subsec_nanos())
@@ -113,6 +119,123 @@ impl Drop for TestDatabase {
         if let Err(e) = dropped {
             eprintln!("could not drop test database {}: {e}", self.name);
         }
+    }
+}
+
+/// A PostgreSQL server of the test's own (initdb in a temporary folder, a free port), so that
+/// a test can stop and start it without disturbing the other tests.
+#[allow(dead_code)]
+pub struct PostgresServer {
+    dir: tempfile::TempDir,
+    port: u16,
+    bin: PathBuf,
+}
+
+#[allow(dead_code)]
+impl PostgresServer {
+    fn as_postgres(&self, program: &str) -> Command {
+        let mut cmd = Command::new("runuser");
+        cmd.args(["-u", "postgres", "--"])
+            .arg(self.bin.join(program));
+        cmd
+    }
+
+    pub fn start() -> PostgresServer {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path().join("bin"))
+            .find(|b| b.join("initdb").exists())
+            .expect("PostgreSQL server binaries (initdb, pg_ctl) under /usr/lib/postgresql/*/bin: scripts/install-test-deps");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let owner = Command::new("id")
+            .args(["-u", "postgres"])
+            .output()
+            .expect("id -u postgres");
+        let uid: u32 = String::from_utf8_lossy(&owner.stdout)
+            .trim()
+            .parse()
+            .expect("the postgres user");
+        std::os::unix::fs::chown(dir.path(), Some(uid), None).expect("chown");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let server = PostgresServer { dir, port, bin };
+        let data = server.data();
+        let out = server
+            .as_postgres("initdb")
+            .args(["-A", "trust", "-U", "postgres", "-D"])
+            .arg(&data)
+            .output()
+            .expect("initdb");
+        assert!(
+            out.status.success(),
+            "initdb: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        server.resume();
+        server
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// Starts the server (again) and waits until it accepts connections.
+    pub fn resume(&self) {
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+            self.port,
+            self.dir.path().display()
+        );
+        let out = self
+            .as_postgres("pg_ctl")
+            .args(["-w", "-D"])
+            .arg(self.data())
+            .args(["-o", &options, "-l"])
+            .arg(self.dir.path().join("log"))
+            .arg("start")
+            .output()
+            .expect("pg_ctl start");
+        assert!(
+            out.status.success(),
+            "pg_ctl start: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Stops the server at once (`immediate`: connections are cut as in a crash).
+    pub fn stop(&self) {
+        let out = self
+            .as_postgres("pg_ctl")
+            .args(["-w", "-m", "immediate", "-D"])
+            .arg(self.data())
+            .arg("stop")
+            .output()
+            .expect("pg_ctl stop");
+        assert!(
+            out.status.success(),
+            "pg_ctl stop: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    pub fn admin_url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+}
+
+impl Drop for PostgresServer {
+    fn drop(&mut self) {
+        let _ = self
+            .as_postgres("pg_ctl")
+            .args(["-m", "immediate", "-D"])
+            .arg(self.data())
+            .arg("stop")
+            .output();
     }
 }
 
@@ -270,13 +393,13 @@ impl Server {
 
     /// A server on a fresh PostgreSQL database, whatever the backend of this test run.
     pub fn start_postgres() -> Server {
+        Self::start_on_database(TestDatabase::create())
+    }
+
+    /// A server on the given PostgreSQL database.
+    pub fn start_on_database(database: TestDatabase) -> Server {
         let data = tempfile::tempdir().expect("temp dir");
-        Self::start_on(
-            Arc::new(data),
-            Some(Arc::new(TestDatabase::create())),
-            "",
-            Vec::new(),
-        )
+        Self::start_on(Arc::new(data), Some(Arc::new(database)), "", Vec::new())
     }
 
     /// A server whose movable clock shows 09:00 German time on `day` at start, so a journey

@@ -29,6 +29,10 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/post
 
 /// Connections per instance. Writes hold a connection only for their transaction.
 const MAX_CONNECTIONS: u32 = 10;
+/// How long a request waits for a connection before it is answered 503 with Retry-After.
+/// Under load a connection is free again within milliseconds; waiting longer only holds
+/// people in front of a database that is gone.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The store on a PostgreSQL database.
 pub type PostgresStore = SqlStore<PostgresBackend>;
@@ -49,7 +53,7 @@ impl SqlStore<PostgresBackend> {
         PgConnection::connect_with(&options).await?.close().await?;
         let pool = PgPoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
-            .acquire_timeout(Duration::from_secs(30))
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             .after_connect(|conn, _meta| {
                 Box::pin(async move {
                     let setting: String =
