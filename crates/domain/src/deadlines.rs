@@ -158,6 +158,17 @@ pub enum Consequence {
 }
 
 impl Consequence {
+    /// As stored and as the API sends it (`deemed_consent`, …).
+    pub fn code(self) -> &'static str {
+        match self {
+            Consequence::Reminder => "reminder",
+            Consequence::DeemedConsent => "deemed_consent",
+            Consequence::DeemedNoConcerns => "deemed_no_concerns",
+            Consequence::DeemedWithdrawal => "deemed_withdrawal",
+            Consequence::DeemedApproval => "deemed_approval",
+        }
+    }
+
     pub fn label(self) -> Text {
         let (de, en) = match self {
             Consequence::Reminder => ("Erinnerung", "Reminder"),

@@ -212,3 +212,14 @@ fn actor_ids_read_back_as_written() {
     assert_eq!(ActorId::parse("operator:"), None);
     assert_eq!(ActorId::parse("someone"), None);
 }
+
+/// The published API document, frozen: a change of the contract shows here and is accepted
+/// on purpose (`cargo insta review`), never by accident.
+#[tokio::test]
+async fn the_openapi_document() {
+    let f = demo().await;
+    let document = amtsweg_server::api::openapi(f.app.clone())
+        .to_pretty_json()
+        .expect("json");
+    insta::assert_snapshot!("openapi", document);
+}

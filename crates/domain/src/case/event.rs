@@ -201,6 +201,12 @@ impl Event {
     }
 
     /// Whether the applicant sees the event in their timeline (internal steps stay internal).
+    /// Whether the applicant sees what the event says or only that it happened: that agencies
+    /// were asked, not whom and what.
+    pub fn details_visible_to_applicant(&self) -> bool {
+        self.visible_to_applicant() && !matches!(self, Event::ParticipationStarted { .. })
+    }
+
     pub fn visible_to_applicant(&self) -> bool {
         !matches!(
             self,

@@ -56,9 +56,36 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The API document (served as `/api/openapi.json`).
+pub fn openapi(app: Arc<App>) -> utoipa::openapi::OpenApi {
+    routes(app).1
+}
+
 /// The API routes and `/api/openapi.json`.
 pub fn router(app: Arc<App>) -> Router {
-    let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, openapi) = routes(app.clone());
+    let json = openapi.to_pretty_json().unwrap_or_default();
+    router
+        .route(
+            "/readyz",
+            axum::routing::get(move || {
+                let app = app.clone();
+                async move { readiness(&app).await }
+            }),
+        )
+        .route("/api/{*rest}", axum::routing::any(unknown_route))
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(move || {
+                let json = json.clone();
+                async move { ([(header::CONTENT_TYPE, "application/json")], json) }
+            }),
+        )
+}
+
+/// The routes of the API with their OpenAPI document, made from the same handlers.
+fn routes(app: Arc<App>) -> (Router, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(register))
         .routes(routes!(login, logout))
         .routes(routes!(list_services))
@@ -84,25 +111,8 @@ pub fn router(app: Arc<App>) -> Router {
         .routes(routes!(participation::upload_attachment))
         .routes(routes!(participation::shared_document))
         .routes(routes!(move_test_clock))
-        .with_state(app.clone())
-        .split_for_parts();
-    let json = openapi.to_pretty_json().unwrap_or_default();
-    router
-        .route(
-            "/readyz",
-            axum::routing::get(move || {
-                let app = app.clone();
-                async move { readiness(&app).await }
-            }),
-        )
-        .route("/api/{*rest}", axum::routing::any(unknown_route))
-        .route(
-            "/api/openapi.json",
-            axum::routing::get(move || {
-                let json = json.clone();
-                async move { ([(header::CONTENT_TYPE, "application/json")], json) }
-            }),
-        )
+        .with_state(app)
+        .split_for_parts()
 }
 
 /// `GET /readyz`: 200 `ready` when the database answers with this build's schema and
@@ -470,19 +480,7 @@ async fn get_case(
         events: view
             .events
             .iter()
-            .map(|e| {
-                let mut out = EventOut::from(e);
-                // the applicant learns that agencies were asked, not whom and what
-                if who.user.role.is_applicant_side()
-                    && matches!(
-                        e.event,
-                        amtsweg_domain::case::Event::ParticipationStarted { .. }
-                    )
-                {
-                    out.data = serde_json::json!({ "type": "participation_started" });
-                }
-                out
-            })
+            .map(|e| EventOut::of(e, who.user.role.is_applicant_side()))
             .collect(),
         deadlines: view.deadlines.iter().map(DeadlineOut::from).collect(),
         participations: if who.user.role.is_staff() {

@@ -89,17 +89,6 @@ pub struct ParticipationOut {
     pub answer: Option<AnswerOut>,
 }
 
-fn conditions_out(conditions: &[ConditionItem]) -> Vec<ConditionOut> {
-    conditions
-        .iter()
-        .map(|c| ConditionOut {
-            kind: c.kind.clone(),
-            text: c.text.clone(),
-            source: c.source.clone(),
-        })
-        .collect()
-}
-
 impl From<&ParticipationRequest> for ParticipationOut {
     fn from(p: &ParticipationRequest) -> Self {
         let answer = p.answer.as_ref().map(|a| {
@@ -110,35 +99,20 @@ impl From<&ParticipationRequest> for ParticipationOut {
                     attachment_ids,
                     on,
                 } => {
-                    let (conditions, remarks, reasons) = match statement {
-                        Statement::NoConcerns { remarks } | Statement::ConsentGiven { remarks } => {
-                            (vec![], Some(remarks.clone()), None)
-                        }
-                        Statement::Conditions {
-                            conditions,
-                            remarks,
-                        } => (conditions_out(conditions), Some(remarks.clone()), None),
-                        Statement::Objection { reasons }
-                        | Statement::ConsentRefused { reasons } => {
-                            (vec![], None, Some(reasons.clone()))
-                        }
-                    };
+                    let (conditions, remarks, reasons) = super::dto::statement_parts(statement);
                     AnswerOut {
                         verdict: statement.code().into(),
                         label_de: label.de,
                         label_en: label.en,
                         conditions,
-                        remarks: remarks.filter(|r| !r.is_empty()),
+                        remarks,
                         reasons,
                         attachment_ids: attachment_ids.clone(),
                         on: on.to_string(),
                     }
                 }
                 Answer::Deemed { consequence, on } => AnswerOut {
-                    verdict: serde_json::to_value(consequence)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default(),
+                    verdict: consequence.code().into(),
                     label_de: label.de,
                     label_en: label.en,
                     conditions: vec![],
