@@ -5,7 +5,6 @@ use amtsweg_domain::audit::ActorId;
 use amtsweg_domain::case::{self, ActionKind, Actor, Command, ConditionItem, Event};
 use amtsweg_domain::policy::{self, Access, CaseDocument, Resource};
 use amtsweg_domain::service::{ServiceDefinition, Transition};
-use amtsweg_domain::text::german_date;
 use amtsweg_store::{
     Authority, CaseChange, CaseRecord, CaseSummary, Document, DocumentOrigin, EventRecord,
     InboxQuery, Message, NewMessage, ParticipationRow,
@@ -13,7 +12,7 @@ use amtsweg_store::{
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use super::{App, AppError, DocumentDownload, Principal};
+use super::{App, AppError, DocumentDownload, Principal, messages};
 
 /// What a person asks to do with a case, as it arrives from a page or the API.
 #[derive(Debug, Clone)]
@@ -379,119 +378,45 @@ impl App {
         };
         let decided = case::decide(service, &record.case, actor, command, today)?;
         let new_case = case::evolve(record.case.clone(), &decided.event, &decided.to_state);
-        let mut messages = Vec::new();
+        let mut outbox = Vec::new();
         let applicant = record.applicant_id;
-        let message =
-            |kind: &str, subject: Text, body: Text, document_id: Option<Uuid>| NewMessage {
-                id: App::new_id(),
-                recipient_id: applicant,
-                kind: kind.into(),
-                subject,
-                body,
-                document_id,
-            };
+        let number = &record.file_number;
+        let to_applicant =
+            |letter: messages::Letter, document_id| letter.to(applicant, document_id);
         match &decided.event {
-            Event::DocumentsRequested { defects, deadline } => {
-                let list: String = defects.iter().map(|d| format!("• {d}\n")).collect();
-                messages.push(message(
-                    "document_request",
-                    Text::new(
-                        format!("Nachforderung von Unterlagen – {}", record.file_number),
-                        format!("Documents requested – {}", record.file_number),
-                    ),
-                    Text::new(
-                        format!(
-                            "Ihr Antrag ist noch nicht vollständig. Bitte reichen Sie bis zum {} nach:\n{list}\nLaden Sie die Unterlagen auf der Seite des Vorgangs hoch und reichen Sie sie dort ein. Geht bis zum Ablauf der Frist nichts ein, kann der Antrag als zurückgenommen gelten.",
-                            german_date(*deadline)
-                        ),
-                        format!(
-                            "Your application is not complete yet. Please supply by {deadline}:\n{list}\nUpload the documents on the page of the case and hand them in there. If nothing arrives by the deadline, the application may be deemed withdrawn."
-                        ),
-                    ),
-                    None,
-                ));
+            Event::DocumentsRequested { defects, deadline } => outbox.push(to_applicant(
+                messages::documents_requested(number, defects, *deadline),
+                None,
+            )),
+            Event::MarkedComplete => {
+                outbox.push(to_applicant(messages::documents_complete(number), None));
             }
-            Event::MarkedComplete => messages.push(message(
-                "info",
-                Text::new(
-                    format!("Unterlagen vollständig – {}", record.file_number),
-                    format!("Documents complete – {}", record.file_number),
-                ),
-                Text::new(
-                    "Ihre Unterlagen sind vollständig. Ihr Antrag wird nun inhaltlich geprüft.",
-                    "Your documents are complete. Your application is now being examined.",
-                ),
-                None,
-            )),
-            Event::Withdrawn => messages.push(message(
-                "info",
-                Text::new(
-                    format!("Rücknahme bestätigt – {}", record.file_number),
-                    format!("Withdrawal confirmed – {}", record.file_number),
-                ),
-                Text::new(
-                    "Sie haben Ihren Antrag zurückgezogen. Der Vorgang ist damit beendet.",
-                    "You have withdrawn your application. The case is closed.",
-                ),
-                None,
-            )),
-            Event::HearingStarted { reasons, deadline } => messages.push(message(
-                "hearing",
-                Text::new(
-                    format!("Anhörung vor einer Ablehnung – {}", record.file_number),
-                    format!("Hearing before a refusal – {}", record.file_number),
-                ),
-                Text::new(
-                    format!(
-                        "Die Behörde beabsichtigt, Ihren Antrag abzulehnen. Die Gründe:\n\n{reasons}\n\nSie können sich bis zum {} dazu äußern (§ 28 VwVfG): auf der Seite des Vorgangs unter „Zur Anhörung äußern“. Danach wird entschieden.",
-                        german_date(*deadline)
-                    ),
-                    format!(
-                        "The authority intends to refuse your application. The reasons:\n\n{reasons}\n\nYou may respond by {deadline} (§ 28 VwVfG): on the page of the case under 'Respond to the hearing'. The decision follows after that."
-                    ),
-                ),
+            Event::Withdrawn => {
+                outbox.push(to_applicant(messages::withdrawal_confirmed(number), None));
+            }
+            Event::HearingStarted { reasons, deadline } => outbox.push(to_applicant(
+                messages::hearing(number, reasons, *deadline),
                 None,
             )),
             Event::ParticipationStarted { requests, .. } => {
                 for request in requests {
-                    for user in self.store.users_of_authority(request.party_id).await? {
-                        messages.push(NewMessage {
-                            id: App::new_id(),
-                            recipient_id: user.id,
-                            kind: "participation".into(),
-                            subject: Text::new(
-                                format!("Beteiligung: Bitte um Stellungnahme – {}", record.file_number),
-                                format!("Participation: statement requested – {}", record.file_number),
-                            ),
-                            body: Text::new(
-                                format!(
-                                    "Die Bauaufsichtsbehörde bittet um Ihre Stellungnahme bis zum {}. Die Anfrage und die freigegebenen Unterlagen finden Sie unter „Beteiligungen“.",
-                                    german_date(request.due)
-                                ),
-                                format!(
-                                    "The building authority asks for your statement by {}. The request and the shared documents are under 'Participation requests'.",
-                                    request.due
-                                ),
-                            ),
-                            document_id: None,
-                        });
-                    }
+                    let users: Vec<Uuid> = self
+                        .store
+                        .users_of_authority(request.party_id)
+                        .await?
+                        .iter()
+                        .map(|u| u.id)
+                        .collect();
+                    outbox
+                        .extend(messages::statement_requested(number, request.due).to_each(&users));
                 }
             }
             Event::NoticeIssued { notice_document_id } => {
                 let document = self
                     .make_notice(&record, service, &new_case, who, *notice_document_id)
                     .await?;
-                messages.push(message(
-                    "notice",
-                    Text::new(
-                        format!("Bescheid zu Ihrem Antrag – {}", record.file_number),
-                        format!("Notice on your application – {}", record.file_number),
-                    ),
-                    Text::new(
-                        "Der Bescheid zu Ihrem Antrag liegt zum Abruf bereit. Er gilt am Tag nach dem Abruf als bekannt gegeben (§ 41 Abs. 2a VwVfG).",
-                        "The notice on your application is ready for retrieval. It is deemed notified on the day after retrieval (§ 41(2a) VwVfG).",
-                    ),
+                outbox.push(to_applicant(
+                    messages::notice_ready(number),
                     Some(document.id),
                 ));
                 new_documents.push(document);
@@ -504,7 +429,7 @@ impl App {
             decided,
             who.actor(),
             Extras {
-                messages,
+                messages: outbox,
                 new_documents,
                 promote_documents: promote,
                 promote_attachments: Vec::new(),

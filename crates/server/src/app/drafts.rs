@@ -5,12 +5,11 @@ use amtsweg_domain::case::{Case, Event};
 use amtsweg_domain::form::{self, FormData, Mode};
 use amtsweg_domain::policy::{Access, Resource};
 use amtsweg_domain::service::{self, DocumentType, ServiceDefinition};
-use amtsweg_domain::text::{Lang, format_local_time};
-use amtsweg_store::{AuthorityKind, Document, Draft, NewMessage, Submission, SubmitOutcome};
+use amtsweg_store::{AuthorityKind, Document, Draft, Submission, SubmitOutcome};
 use unicode_normalization::UnicodeNormalization;
 use uuid::Uuid;
 
-use super::{App, AppError, Principal};
+use super::{App, AppError, Principal, messages};
 
 pub struct DraftView<'a> {
     pub draft: Draft,
@@ -238,25 +237,8 @@ impl App {
             next_job_on: timing.next_job_on,
             form_json: serde_json::to_string(&clean).map_err(|e| AppError::Internal(e.to_string()))?,
             at: now,
-            receipt: NewMessage {
-                id: App::new_id(),
-                recipient_id: who.user.id,
-                kind: "receipt".into(),
-                subject: Text::new("Eingangsbestätigung – Aktenzeichen {file_number}", "Receipt – file number {file_number}"),
-                body: Text::new(
-                    format!(
-                        "Ihr Antrag „{}“ ist am {} eingegangen. Aktenzeichen: {{file_number}}.",
-                        service.name.de,
-                        format_local_time(Lang::De, crate::clock::german_time(now))
-                    ),
-                    format!(
-                        "Your application '{}' was received on {}. File number: {{file_number}}.",
-                        service.name.en,
-                        format_local_time(Lang::En, crate::clock::german_time(now))
-                    ),
-                ),
-                document_id: None,
-            },
+            receipt: messages::receipt(&service.name, crate::clock::german_time(now))
+                .to(who.user.id, None),
             audit: self.audit(&who.user.id.to_string(), "case.submitted", format!("case:{case_id}"), serde_json::json!({ "file_number": "{file_number}", "draft": draft_id.to_string() })),
         };
         match self.store.submit(submission).await? {

@@ -8,12 +8,11 @@ use amtsweg_domain::audit::ActorId;
 use amtsweg_domain::case::{self, Decided, Event};
 use amtsweg_domain::participation;
 use amtsweg_domain::scheduling::Job;
-use amtsweg_domain::text::german_date;
 use amtsweg_store::{CaseRecord, NewMessage};
 use uuid::Uuid;
 
 use super::cases::Extras;
-use super::{App, AppError};
+use super::{App, AppError, messages};
 use crate::clock::german_today;
 
 /// What one run did.
@@ -30,21 +29,6 @@ pub struct JobReport {
 const BATCH: u32 = 500;
 /// Jobs done on one case in one run (each is one event).
 const JOBS_PER_CASE: usize = 20;
-
-fn working_days_de(days: u32) -> String {
-    match days {
-        0 => "weniger als einem Arbeitstag".into(),
-        1 => "einem Arbeitstag".into(),
-        n => format!("{n} Arbeitstagen"),
-    }
-}
-
-fn working_days_en(days: u32) -> String {
-    match days {
-        1 => "one working day".into(),
-        n => format!("{n} working days"),
-    }
-}
 
 impl App {
     pub async fn run_deadline_jobs(&self) -> Result<JobReport, AppError> {
@@ -115,14 +99,6 @@ impl App {
         job: Job,
         report: &mut JobReport,
     ) -> Result<Option<(Decided, Vec<NewMessage>)>, AppError> {
-        let message = |recipient_id: Uuid, kind: &str, subject: Text, body: Text| NewMessage {
-            id: App::new_id(),
-            recipient_id,
-            kind: kind.into(),
-            subject,
-            body,
-            document_id: None,
-        };
         let rule_of = |id: &str| {
             App::profile_of(service, &record.case).and_then(|p| p.rules.iter().find(|r| r.id == id))
         };
@@ -135,23 +111,8 @@ impl App {
                 };
                 let source = rule_of(&rule).map(|r| r.source.clone()).unwrap_or_default();
                 report.deemed_withdrawals += 1;
-                let m = message(
-                    record.applicant_id,
-                    "info",
-                    Text::new(
-                        format!("Antrag gilt als zurückgenommen – {file_number}"),
-                        format!("Application deemed withdrawn – {file_number}"),
-                    ),
-                    Text::new(
-                        format!(
-                            "Die nachgeforderten Unterlagen sind bis zum Ablauf der Frist am {} nicht eingegangen. Ihr Antrag gilt damit als zurückgenommen ({source}). Sie können einen neuen Antrag stellen.",
-                            german_date(due)
-                        ),
-                        format!(
-                            "The requested documents did not arrive by the deadline on {due}. Your application is therefore deemed withdrawn ({source}). You may file a new application."
-                        ),
-                    ),
-                );
+                let m = messages::deemed_withdrawn(file_number, due, &source)
+                    .to(record.applicant_id, None);
                 (decided, vec![m])
             }
             Job::DeemApproval { rule, due } => {
@@ -161,43 +122,15 @@ impl App {
                 };
                 let source = rule_of(&rule).map(|r| r.source.clone()).unwrap_or_default();
                 report.deemed_approvals += 1;
-                let mut messages = vec![message(
-                    record.applicant_id,
-                    "info",
-                    Text::new(
-                        format!("Genehmigung gilt als erteilt – {file_number}"),
-                        format!("Permit deemed granted – {file_number}"),
-                    ),
-                    Text::new(
-                        format!(
-                            "Über Ihren Antrag wurde nicht bis zum Ablauf der Frist am {} entschieden. Die Genehmigung gilt damit als erteilt ({source}). Auf Verlangen bescheinigt Ihnen die Behörde den Eintritt der Fiktion schriftlich (§ 42a Abs. 3 VwVfG).",
-                            german_date(due)
-                        ),
-                        format!(
-                            "Your application was not decided by the deadline on {due}. The permit is therefore deemed granted ({source}). On request, the authority certifies this in writing (§ 42a(3) VwVfG)."
-                        ),
-                    ),
-                )];
-                for staff in self.case_staff(record).await? {
-                    messages.push(message(
-                        staff,
-                        "reminder",
-                        Text::new(
-                            format!("Genehmigungsfiktion eingetreten – {file_number}"),
-                            format!("Permit deemed granted – {file_number}"),
-                        ),
-                        Text::new(
-                            format!(
-                                "Die Entscheidungsfrist ist am {} abgelaufen; die Genehmigung gilt als erteilt ({source}).",
-                                german_date(due)
-                            ),
-                            format!(
-                                "The decision period ended on {due}; the permit is deemed granted ({source})."
-                            ),
-                        ),
-                    ));
-                }
-                (decided, messages)
+                let mut outbox = vec![
+                    messages::deemed_approved(file_number, due, &source)
+                        .to(record.applicant_id, None),
+                ];
+                outbox.extend(
+                    messages::deemed_approved_staff(file_number, due, &source)
+                        .to_each(&self.case_staff(record).await?),
+                );
+                (decided, outbox)
             }
             Job::DeemStatement {
                 request_id,
@@ -220,27 +153,9 @@ impl App {
                     .find(|p| p.id == request_id)
                     .map(|p| p.party_name.clone())
                     .unwrap_or_default();
-                let label = consequence.label();
-                let messages = self
-                    .case_staff(record)
-                    .await?
-                    .into_iter()
-                    .map(|staff| {
-                        message(
-                            staff,
-                            "participation",
-                            Text::new(
-                                format!("Frist der Beteiligung abgelaufen – {file_number}"),
-                                format!("Participation deadline passed – {file_number}"),
-                            ),
-                            Text::new(
-                                format!("{party} hat sich nicht geäußert: {}.", label.de),
-                                format!("{party} did not answer: {}.", label.en),
-                            ),
-                        )
-                    })
-                    .collect();
-                (decided, messages)
+                let outbox = messages::party_silent(file_number, &party, &consequence.label())
+                    .to_each(&self.case_staff(record).await?);
+                (decided, outbox)
             }
             Job::Reminder { rule, due, lead } => {
                 report.reminders += 1;
@@ -253,76 +168,17 @@ impl App {
                     ),
                     None => (Text::new(rule_id, rule_id), String::new(), false),
                 };
-                let (subject, body) = match lead {
-                    Some(days) if deemed_approval => (
-                        Text::new(
-                            format!(
-                                "Genehmigungsfiktion droht in {} – {file_number}",
-                                working_days_de(days)
-                            ),
-                            format!(
-                                "Permit deemed granted in {} – {file_number}",
-                                working_days_en(days)
-                            ),
-                        ),
-                        Text::new(
-                            format!(
-                                "Die Frist „{}“ endet am {}. Wird bis dahin nicht entschieden, gilt die Genehmigung als erteilt ({source}).",
-                                label.de,
-                                german_date(due)
-                            ),
-                            format!(
-                                "The deadline '{}' ends on {due}. Unless decided by then, the permit is deemed granted ({source}).",
-                                label.en
-                            ),
-                        ),
-                    ),
-                    Some(days) => (
-                        Text::new(
-                            format!(
-                                "Frist endet in {}: {} – {file_number}",
-                                working_days_de(days),
-                                label.de
-                            ),
-                            format!(
-                                "Deadline in {}: {} – {file_number}",
-                                working_days_en(days),
-                                label.en
-                            ),
-                        ),
-                        Text::new(
-                            format!(
-                                "Die Frist „{}“ endet am {} ({source}).",
-                                label.de,
-                                german_date(due)
-                            ),
-                            format!("The deadline '{}' ends on {due} ({source}).", label.en),
-                        ),
-                    ),
-                    None => (
-                        Text::new(
-                            format!("Frist abgelaufen: {} – {file_number}", label.de),
-                            format!("Deadline passed: {} – {file_number}", label.en),
-                        ),
-                        Text::new(
-                            format!(
-                                "Die Frist „{}“ zum Vorgang {file_number} ist am {} abgelaufen ({source}).",
-                                label.de,
-                                german_date(due)
-                            ),
-                            format!(
-                                "The deadline '{}' of case {file_number} passed on {due} ({source}).",
-                                label.en
-                            ),
-                        ),
-                    ),
-                };
-                let messages = self
-                    .case_staff(record)
-                    .await?
-                    .into_iter()
-                    .map(|staff| message(staff, "reminder", subject.clone(), body.clone()))
-                    .collect();
+                let letter = messages::deadline_reminder(
+                    file_number,
+                    &messages::Reminder {
+                        label: &label,
+                        source: &source,
+                        due,
+                        lead,
+                        deemed_approval,
+                    },
+                );
+                let outbox = letter.to_each(&self.case_staff(record).await?);
                 (
                     Decided {
                         event: Event::DeadlineReminder {
@@ -332,7 +188,7 @@ impl App {
                         },
                         to_state: record.state.clone(),
                     },
-                    messages,
+                    outbox,
                 )
             }
         }))

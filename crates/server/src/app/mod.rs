@@ -9,6 +9,7 @@ mod documents;
 mod drafts;
 mod error;
 mod jobs;
+mod messages;
 mod notice;
 mod participation;
 

@@ -14,8 +14,7 @@ use amtsweg_domain::participation::{
 use amtsweg_domain::policy::{self, Access, CaseDocument, Resource};
 use amtsweg_domain::service::ServiceDefinition;
 use amtsweg_store::{
-    AuthorityKind, CaseRecord, DirectoryParty, Document, DocumentOrigin, NewMessage,
-    PartyRequestSummary,
+    AuthorityKind, CaseRecord, DirectoryParty, Document, DocumentOrigin, PartyRequestSummary,
 };
 use bytes::Bytes;
 use futures_util::Stream;
@@ -23,7 +22,7 @@ use time::Date;
 use uuid::Uuid;
 
 use super::cases::Extras;
-use super::{App, AppError, DocumentDownload, Principal, UploadSource};
+use super::{App, AppError, DocumentDownload, Principal, UploadSource, messages};
 use crate::clock::german_today;
 
 /// What an agency user sees of a request: the question, the site and the project, the
@@ -339,20 +338,6 @@ impl App {
             .collect())
     }
 
-    fn staff_messages(recipients: &[Uuid], subject: Text, body: Text) -> Vec<NewMessage> {
-        recipients
-            .iter()
-            .map(|r| NewMessage {
-                id: App::new_id(),
-                recipient_id: *r,
-                kind: "participation".into(),
-                subject: subject.clone(),
-                body: body.clone(),
-                document_id: None,
-            })
-            .collect()
-    }
-
     /// The party answers its request; attachments uploaded for it are handed in with it.
     pub async fn give_statement(
         &self,
@@ -390,24 +375,15 @@ impl App {
             Event::StatementGiven { statement, .. } => statement.label(),
             _ => Text::new("Stellungnahme", "Statement"),
         };
-        let messages = App::staff_messages(
-            &self.case_staff(&record).await?,
-            Text::new(
-                format!("Stellungnahme eingegangen – {}", record.file_number),
-                format!("Statement received – {}", record.file_number),
-            ),
-            Text::new(
-                format!("{}: {}.", request.party_name, label.de),
-                format!("{}: {}.", request.party_name, label.en),
-            ),
-        );
+        let outbox = messages::statement_received(&record.file_number, &request.party_name, &label)
+            .to_each(&self.case_staff(&record).await?);
         self.commit_decided(
             &record,
             service,
             decided,
             who.actor(),
             Extras {
-                messages,
+                messages: outbox,
                 promote_attachments: attachments,
                 ..Extras::default()
             },
@@ -462,30 +438,15 @@ impl App {
             reason,
             latest,
         )?;
-        let messages = App::staff_messages(
-            &self.case_staff(&record).await?,
-            Text::new(
-                format!("Antrag auf Fristverlängerung – {}", record.file_number),
-                format!("Extension requested – {}", record.file_number),
-            ),
-            Text::new(
-                format!(
-                    "{} bittet um Verlängerung der Frist bis zum {until}. Bitte entscheiden Sie auf der Seite des Vorgangs.",
-                    request.party_name
-                ),
-                format!(
-                    "{} asks for the deadline to be extended to {until}. Please decide on the page of the case.",
-                    request.party_name
-                ),
-            ),
-        );
+        let outbox = messages::extension_requested(&record.file_number, &request.party_name, until)
+            .to_each(&self.case_staff(&record).await?);
         self.commit_decided(
             &record,
             service,
             decided,
             who.actor(),
             Extras {
-                messages,
+                messages: outbox,
                 ..Extras::default()
             },
         )
@@ -522,34 +483,15 @@ impl App {
             .iter()
             .find(|p| p.id == request_id)
             .ok_or(AppError::NotFound)?;
-        let (de, en) = if grant {
-            (
-                format!("Die Frist für Ihre Stellungnahme ist bis zum {due} verlängert."),
-                format!("The deadline for your statement is extended to {due}."),
-            )
-        } else {
-            (
-                format!(
-                    "Ihr Antrag auf Fristverlängerung ist abgelehnt. Die Frist endet am {due}."
-                ),
-                format!("Your request for an extension is refused. The deadline ends on {due}."),
-            )
-        };
-        let messages = App::staff_messages(
-            &self.party_user_ids(request.party_id).await?,
-            Text::new(
-                format!("Fristverlängerung – {}", record.file_number),
-                format!("Extension – {}", record.file_number),
-            ),
-            Text::new(de, en),
-        );
+        let outbox = messages::extension_decided(&record.file_number, grant, *due)
+            .to_each(&self.party_user_ids(request.party_id).await?);
         self.commit_decided(
             &record,
             service,
             decided,
             who.actor(),
             Extras {
-                messages,
+                messages: outbox,
                 ..Extras::default()
             },
         )
