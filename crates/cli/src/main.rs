@@ -166,8 +166,33 @@ enum AuthorityCommand {
         #[arg(long, conflicts_with = "agency")]
         municipality: bool,
         /// An agency (Träger öffentlicher Belange, Fachstelle) that gives statements.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "trade_office")]
         agency: bool,
+        /// A trade office (Gewerbeamt) that receives business registrations.
+        #[arg(long, conflicts_with = "municipality")]
+        trade_office: bool,
+        /// Postal codes it is responsible for, comma-separated (deciding authorities only).
+        #[arg(long, value_delimiter = ',')]
+        postal_codes: Vec<String>,
+        /// Official municipality keys (AGS, 8 digits) it is responsible for, or leading parts of
+        /// them (2 digits a Land, 3 a Regierungsbezirk, 5 a Kreis), comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        municipality_keys: Vec<String>,
+    },
+    /// Set what a building authority or trade office is responsible for (replaces the list).
+    Cover {
+        #[command(flatten)]
+        common: Common,
+        /// Who runs this command, for the audit trail [default: the login name]
+        #[arg(long, env = "AMTSWEG_ACTOR")]
+        actor: Option<String>,
+        /// The authority's id.
+        #[arg(long)]
+        authority: String,
+        #[arg(long, value_delimiter = ',')]
+        postal_codes: Vec<String>,
+        #[arg(long, value_delimiter = ',')]
+        municipality_keys: Vec<String>,
     },
     /// List authorities with their ids.
     List {
@@ -365,6 +390,32 @@ fn console_actor(
         })
 }
 
+/// Postal codes and municipality keys as given on the command line, each checked.
+fn coverage_of(
+    postal_codes: &[String],
+    municipality_keys: &[String],
+) -> Result<Vec<amtsweg_domain::authority::Coverage>, String> {
+    use amtsweg_domain::authority::Coverage;
+    let mut coverage = Vec::new();
+    for code in postal_codes.iter().filter(|c| !c.trim().is_empty()) {
+        coverage.push(
+            Coverage::from_parts("postal_code", code).ok_or_else(|| {
+                format!("--postal-codes: '{code}' is not a postal code (5 digits)")
+            })?,
+        );
+    }
+    for key in municipality_keys.iter().filter(|k| !k.trim().is_empty()) {
+        coverage.push(
+            Coverage::from_parts("municipality_key", key).ok_or_else(|| {
+                format!(
+                    "--municipality-keys: '{key}' is not a municipality key (2, 3, 5 or 8 digits)"
+                )
+            })?,
+        );
+    }
+    Ok(coverage)
+}
+
 async fn authority_command(command: AuthorityCommand) -> Result<(), String> {
     match command {
         AuthorityCommand::Add {
@@ -375,8 +426,12 @@ async fn authority_command(command: AuthorityCommand) -> Result<(), String> {
             state,
             municipality,
             agency,
+            trade_office,
+            postal_codes,
+            municipality_keys,
         } => {
             let by = console_actor(actor)?;
+            let coverage = coverage_of(&postal_codes, &municipality_keys)?;
             let state = amtsweg_domain::calendar::State::parse(state.trim()).map_err(|_| {
                 format!(
                     "--state: '{}' is not a Land code ({})",
@@ -394,16 +449,43 @@ async fn authority_command(command: AuthorityCommand) -> Result<(), String> {
                     amtsweg_store::AuthorityKind::Municipality
                 } else if agency {
                     amtsweg_store::AuthorityKind::Agency
+                } else if trade_office {
+                    amtsweg_store::AuthorityKind::TradeOffice
                 } else {
                     amtsweg_store::AuthorityKind::BuildingAuthority
                 },
                 state,
+                coverage,
             };
             let authority = app
                 .add_authority(&by, new)
                 .await
                 .map_err(|e| e.message().en)?;
             println!("{}", authority.id);
+            Ok(())
+        }
+        AuthorityCommand::Cover {
+            common,
+            actor,
+            authority,
+            postal_codes,
+            municipality_keys,
+        } => {
+            let by = console_actor(actor)?;
+            let coverage = coverage_of(&postal_codes, &municipality_keys)?;
+            let id = amtsweg_domain::Uuid::parse_str(authority.trim())
+                .map_err(|_| format!("--authority: '{authority}' is not an authority id"))?;
+            let app = bootstrap::open(config(&common, None)?, Arc::new(SystemClock)).await?;
+            let count = coverage.len();
+            app.set_coverage(&by, id, coverage)
+                .await
+                .map_err(|e| match e {
+                    amtsweg_server::app::AppError::NotFound => {
+                        format!("--authority: no authority {id}")
+                    }
+                    other => other.message().en,
+                })?;
+            println!("OK: {count} keys");
             Ok(())
         }
         AuthorityCommand::List { common } => {

@@ -729,6 +729,13 @@ async fn a_second_service_runs_on_the_same_engine() {
     );
     let draft = applicant.json(&format!("/api/v1/drafts/{draft_id}")).await;
     assert_eq!(draft["missing_documents"], json!(["identity"]));
+    // the premises select the trade office, not the building authority, and the applicant
+    // sees it before submitting
+    assert_eq!(draft["responsible"]["status"], "one");
+    assert_eq!(
+        draft["responsible"]["authorities"][0]["name"],
+        "Stadt Musterstadt – Gewerbeamt"
+    );
     applicant
         .upload(
             &format!("/api/v1/drafts/{draft_id}/documents"),
@@ -750,7 +757,24 @@ async fn a_second_service_runs_on_the_same_engine() {
             .starts_with("GA-")
     );
     let case_id = receipt["case_id"].as_str().expect("case").to_string();
-    let caseworker = login(&server, CASEWORKER, PASSWORD).await;
+    // the building authority does not even see it; the trade office works on it
+    let building_authority = login(&server, CASEWORKER, PASSWORD).await;
+    assert_eq!(
+        building_authority
+            .get(&format!("/api/v1/cases/{case_id}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let caseworker = login(&server, "gewerbeamt@demo.amtsweg.de", PASSWORD).await;
+    let inbox = caseworker.json("/api/v1/cases").await;
+    assert!(
+        inbox
+            .as_array()
+            .expect("inbox")
+            .iter()
+            .any(|c| c["id"] == case_id.as_str())
+    );
     for action in [
         json!({ "action": "take_over" }),
         json!({ "action": "approve" }),
@@ -777,6 +801,10 @@ async fn a_second_service_runs_on_the_same_engine() {
             "{text}"
         );
         assert!(text.contains("Yılmaz"));
+        assert!(
+            text.contains("Gewerbeamt"),
+            "the trade office issues it: {text}"
+        );
     }
 }
 

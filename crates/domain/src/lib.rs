@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod authority;
 pub mod calendar;
 pub mod case;
 pub mod deadlines;

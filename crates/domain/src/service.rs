@@ -31,12 +31,45 @@ pub struct ServiceDefinition {
     /// Kinds of conditions (Nebenbestimmungen) a decision may carry, from an XÖV code list.
     #[serde(default)]
     pub condition_kinds: Vec<CodeValue>,
+    /// Which kind of authority decides, and which place of the application selects it.
+    /// Versions recorded before this existed have none; only the current version of a service
+    /// is applied for, and it must have one.
+    #[serde(default)]
+    pub responsibility: Option<Responsibility>,
     #[serde(skip_deserializing)]
     pub form: FormDefinition,
     #[serde(skip_deserializing)]
     pub documents: Vec<DocumentType>,
     #[serde(skip_deserializing)]
     pub process: ProcessDefinition,
+}
+
+/// Who decides a service's applications: the kind of authority, and the form fields that give
+/// the place that selects one (the building site, the business premises).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Responsibility {
+    pub authority_kind: crate::authority::AuthorityKind,
+    /// A field of kind `postal_code` with the place's postal code.
+    pub postal_code_field: String,
+    /// A field with the place's official municipality key (AGS or ARS), if the form asks it.
+    #[serde(default)]
+    pub municipality_key_field: Option<String>,
+}
+
+impl Responsibility {
+    /// The place of an application, from its form.
+    pub fn place(&self, form: &crate::form::FormData) -> crate::authority::Place {
+        crate::authority::Place {
+            postal_code: form
+                .get(&self.postal_code_field)
+                .and_then(|v| crate::authority::postal_code(v)),
+            municipality_key: self
+                .municipality_key_field
+                .as_deref()
+                .and_then(|f| form.get(f))
+                .and_then(|v| crate::authority::municipality_key(v)),
+        }
+    }
 }
 
 /// Texts with `{field_id}` placeholders, filled from the form data.
@@ -487,6 +520,37 @@ fn validate(folder: &str, s: &ServiceDefinition) -> Result<(), DefinitionError> 
                     format!("'{{{placeholder}}}' is not a field of the form"),
                 ));
             }
+        }
+    }
+
+    if let Some(r) = &s.responsibility {
+        let field_of = |name: &str, id: &str, kinds: &[FieldKind]| match field_kinds.get(id) {
+            Some(f) if kinds.contains(&f.kind) => Ok(()),
+            Some(_) => Err(err(
+                &service_file,
+                format!("responsibility.{name}"),
+                format!("'{id}' is not a field of kind {kinds:?}"),
+            )),
+            None => Err(err(
+                &service_file,
+                format!("responsibility.{name}"),
+                format!("'{id}' is not a field of the form"),
+            )),
+        };
+        field_of(
+            "postal_code_field",
+            &r.postal_code_field,
+            &[FieldKind::PostalCode],
+        )?;
+        if let Some(id) = &r.municipality_key_field {
+            field_of("municipality_key_field", id, &[FieldKind::Text])?;
+        }
+        if !r.authority_kind.decides() {
+            return Err(err(
+                &service_file,
+                "responsibility.authority_kind",
+                "must be a kind of authority that decides applications (building_authority, trade_office)",
+            ));
         }
     }
 

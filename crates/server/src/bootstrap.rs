@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use amtsweg_domain::audit::ActorId;
+use amtsweg_domain::authority::Coverage;
 use amtsweg_domain::calendar::State;
 use amtsweg_domain::policy::Role;
 use amtsweg_store::blob::BlobStore;
@@ -90,7 +91,7 @@ pub struct DemoLogin {
     pub role: Role,
 }
 
-pub const DEMO_LOGINS: [DemoLogin; 9] = [
+pub const DEMO_LOGINS: [DemoLogin; 10] = [
     DemoLogin {
         email: "antragsteller@demo.amtsweg.de",
         role: Role::Applicant,
@@ -127,7 +128,20 @@ pub const DEMO_LOGINS: [DemoLogin; 9] = [
         email: "gemeinde@demo.amtsweg.de",
         role: Role::Agency,
     },
+    DemoLogin {
+        email: "gewerbeamt@demo.amtsweg.de",
+        role: Role::Caseworker,
+    },
 ];
+
+/// What the demo's deciding authorities cover: the postal codes of the demo city (those of
+/// Stuttgart, 70173–70629) and its official municipality key.
+fn demo_coverage() -> Vec<Coverage> {
+    (70173..=70629)
+        .filter_map(|code: u32| Coverage::from_parts("postal_code", &code.to_string()))
+        .chain(Coverage::from_parts("municipality_key", "08111000"))
+        .collect()
+}
 
 /// The agencies of the demo: (name, address, topic); the municipality comes on top.
 const DEMO_AGENCIES: [(&str, &str, &str); 3] = [
@@ -158,7 +172,7 @@ pub async fn seed_demo(app: &App) -> Result<(), String> {
         return Ok(());
     }
     let seed = AdminActor::Console(ActorId::System);
-    let add = |name: &str, address: &str, kind| {
+    let add = |name: &str, address: &str, kind: AuthorityKind| {
         app.add_authority(
             &seed,
             NewAuthority {
@@ -166,6 +180,11 @@ pub async fn seed_demo(app: &App) -> Result<(), String> {
                 address: address.into(),
                 kind,
                 state: State::BW,
+                coverage: if kind.decides() {
+                    demo_coverage()
+                } else {
+                    Vec::new()
+                },
             },
         )
     };
@@ -186,6 +205,13 @@ pub async fn seed_demo(app: &App) -> Result<(), String> {
     app.add_to_directory(&seed, authority.id, municipality.id, "municipal_consent")
         .await
         .map_err(|e| e.to_string())?;
+    let trade_office = add(
+        "Stadt Musterstadt – Gewerbeamt",
+        "Marktplatz 1\n70173 Musterstadt",
+        AuthorityKind::TradeOffice,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     let mut agencies = Vec::new();
     for (name, address, topic) in DEMO_AGENCIES {
         let agency = add(name, address, AuthorityKind::Agency)
@@ -206,6 +232,7 @@ pub async fn seed_demo(app: &App) -> Result<(), String> {
         "Björn Brandt",
         "Dorothea Denk",
         "Gisela Gemeinde",
+        "Götz Gewerbe",
     ];
     // the agency logins in the order of DEMO_LOGINS: fire protection, monument protection, municipality
     let parties = [agencies[0], agencies[1], municipality.id];
@@ -219,6 +246,7 @@ pub async fn seed_demo(app: &App) -> Result<(), String> {
             authority_id: match login.role {
                 r if r.is_applicant_side() => None,
                 Role::Agency => agency_logins.next().copied(),
+                _ if login.email.starts_with("gewerbeamt@") => Some(trade_office.id),
                 _ => Some(authority.id),
             },
         };

@@ -63,6 +63,7 @@ fn new_authority(name: &str, kind: AuthorityKind) -> NewAuthority {
         address: "Markt 1\n10115 Berlin".into(),
         kind,
         state: State::BE,
+        coverage: Vec::new(),
     }
 }
 

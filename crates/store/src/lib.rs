@@ -81,6 +81,15 @@ pub trait Store: Send + Sync + 'static {
     async fn user_by_email(&self, email: &str) -> Result<Option<User>>;
     async fn users_of_authority(&self, authority_id: Uuid) -> Result<Vec<User>>;
     /// Adds an agency or municipality to an authority's directory (or changes its topic).
+    /// Replaces what the authority covers.
+    async fn set_coverage(
+        &self,
+        authority_id: Uuid,
+        coverage: &[Coverage],
+        audit: AuditContent,
+    ) -> Result<()>;
+    /// Every authority of a kind with what it covers (the place selects among them).
+    async fn authorities_of_kind(&self, kind: AuthorityKind) -> Result<Vec<CoveringAuthority>>;
     async fn put_directory_entry(&self, entry: &DirectoryEntry, audit: AuditContent) -> Result<()>;
     async fn directory(&self, authority_id: Uuid) -> Result<Vec<DirectoryParty>>;
 

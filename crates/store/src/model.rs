@@ -5,6 +5,7 @@
 
 use amtsweg_domain::Text;
 use amtsweg_domain::audit::{ActorId, AuditContent};
+pub use amtsweg_domain::authority::{AuthorityKind, Coverage};
 use amtsweg_domain::calendar::State;
 use amtsweg_domain::case::{Case, Event};
 pub use amtsweg_domain::document::DocumentOrigin;
@@ -22,33 +23,6 @@ pub struct Authority {
     pub kind: AuthorityKind,
     pub state: State,
     pub created_at: OffsetDateTime,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AuthorityKind {
-    /// Untere Bauaufsichtsbehörde: receives and decides applications.
-    BuildingAuthority,
-    /// Gemeinde: gives its consent (§36 BauGB).
-    Municipality,
-    /// Träger öffentlicher Belange / Fachstelle: gives statements when asked.
-    Agency,
-}
-
-impl AuthorityKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            AuthorityKind::BuildingAuthority => "building_authority",
-            AuthorityKind::Municipality => "municipality",
-            AuthorityKind::Agency => "agency",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        [Self::BuildingAuthority, Self::Municipality, Self::Agency]
-            .into_iter()
-            .find(|k| k.code() == code)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +71,8 @@ pub struct Session {
 pub struct Draft {
     pub id: Uuid,
     pub owner_id: Uuid,
+    /// An authority of the service's kind while the draft is open; at submission the one
+    /// responsible for the place of the application (the case's authority).
     pub authority_id: Uuid,
     pub service_id: String,
     pub service_version: String,
@@ -278,6 +254,13 @@ pub struct CaseChange {
     pub promote_attachments: Vec<Uuid>,
     /// Participation requests made or changed by the change (inserted or updated).
     pub participation: Vec<ParticipationRow>,
+}
+
+/// An authority with the places it covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoveringAuthority {
+    pub authority: Authority,
+    pub coverage: Vec<Coverage>,
 }
 
 /// An agency or municipality in an authority's directory.

@@ -138,6 +138,8 @@ strings! {
     review_missing: "Bevor Sie einreichen können, fehlt noch Folgendes:", "Before you can submit, the following is missing:";
     review_ready: "Ihre Angaben sind vollständig. Sie können den Antrag jetzt einreichen.", "Your entries are complete. You can submit the application now.";
     submit_heading: "Antrag einreichen", "Submit the application";
+    receiving_authority: "Ihr Antrag geht an", "Your application goes to";
+    choose_authority_legend: "Für diesen Ort sind mehrere Behörden zuständig. An welche soll Ihr Antrag gehen?", "Several authorities are responsible for this place. Which one should your application go to?";
     submit_text: "Mit dem Einreichen stellen Sie den Antrag verbindlich. Danach können Sie ihn nicht mehr ändern. Sie erhalten sofort eine Eingangsbestätigung mit Aktenzeichen.", "Submitting makes the application binding. You can no longer change it afterwards. You immediately receive a receipt with the file number.";
     submit_button: "Antrag verbindlich einreichen", "Submit application (binding)";
 
@@ -454,6 +456,13 @@ pub fn done(lang: Lang, what: &str) -> Option<&'static str> {
 
 /// An upload whose name promises one type while its bytes show another.
 /// A required document that is not uploaded yet (the same words as the submission's check).
+pub fn no_responsible_authority() -> Text {
+    Text::new(
+        "Für diesen Ort ist in diesem Portal keine Behörde zuständig. Bitte prüfen Sie die Postleitzahl; stimmt sie, wenden Sie sich bitte an Ihre Gemeinde.",
+        "No authority in this portal is responsible for this place. Please check the postal code; if it is right, please contact your municipality.",
+    )
+}
+
 pub fn upload_missing(label: &Text) -> Text {
     Text::new(
         format!("Bitte laden Sie „{}“ hoch.", label.de),

@@ -111,7 +111,10 @@ impl Ctx {
             lang: self.lang.code(),
             t,
             title: title.into(),
-            authority: self.web.authority_name().await,
+            authority: self
+                .web
+                .authority_name(self.principal.as_ref().and_then(|p| p.user.authority_id))
+                .await,
             show_login: user.is_none() && path_only != "/login",
             show_register: user.is_none() && path_only != "/register",
             user,

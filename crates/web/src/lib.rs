@@ -16,42 +16,36 @@ mod session;
 use std::sync::Arc;
 
 use amtsweg_server::App;
-use amtsweg_store::AuthorityKind;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::{get, post};
-use tokio::sync::OnceCell;
 
 use pages::{agency, cases, drafts, public, staff, uploads};
 
 /// The state of the pages: the application, and what they keep of it.
 pub struct Web {
     pub app: Arc<App>,
-    authority: OnceCell<String>,
+    authority_names: tokio::sync::RwLock<std::collections::HashMap<uuid::Uuid, String>>,
 }
 
 impl Web {
-    /// The name of the building authority, for the header (read once).
-    pub async fn authority_name(&self) -> String {
-        let name = self
-            .authority
-            .get_or_try_init(|| async {
-                let authorities = self
-                    .app
-                    .store
-                    .authorities()
-                    .await
-                    .map_err(|e| e.to_string())?;
-                authorities
-                    .into_iter()
-                    .find(|a| a.kind == AuthorityKind::BuildingAuthority)
-                    .map(|a| a.name)
-                    .ok_or_else(|| "no building authority".to_string())
-            })
-            .await;
-        match name {
-            Ok(name) => name.clone(),
+    /// The name of the signed-in staff member's or agency user's authority, for the header
+    /// (read once per authority); nothing for applicants and visitors, who may deal with
+    /// several authorities through the portal.
+    pub async fn authority_name(&self, authority_id: Option<uuid::Uuid>) -> String {
+        let Some(id) = authority_id else {
+            return String::new();
+        };
+        if let Some(name) = self.authority_names.read().await.get(&id) {
+            return name.clone();
+        }
+        match self.app.authority_name(id).await {
+            Ok(Some(name)) => {
+                self.authority_names.write().await.insert(id, name.clone());
+                name
+            }
+            Ok(None) => String::new(),
             Err(e) => {
                 tracing::debug!(error = %e, "authority name");
                 String::new()
@@ -73,7 +67,7 @@ pub fn router(app: Arc<App>) -> Router {
     .unwrap_or(usize::MAX);
     let web = Arc::new(Web {
         app,
-        authority: OnceCell::new(),
+        authority_names: Default::default(),
     });
     Router::new()
         .route("/", get(public::start))

@@ -116,6 +116,53 @@ pub struct DraftOut {
     pub missing_documents: Vec<String>,
     pub updated_at: String,
     pub case_id: Option<Uuid>,
+    /// Who would receive the application, from the place in the form (absent once submitted).
+    pub responsible: Option<ResponsibleOut>,
+}
+
+/// The authorities responsible for the place of an application.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResponsibleOut {
+    /// `one`: it goes to that authority; `choice`: several are responsible, submit with
+    /// `authority_id` of one of them; `nobody`: none here covers the place (check it).
+    pub status: String,
+    pub authorities: Vec<AuthorityOut>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuthorityOut {
+    pub id: Uuid,
+    pub name: String,
+    pub address: String,
+}
+
+impl From<&crate::app::Responsible> for ResponsibleOut {
+    fn from(r: &crate::app::Responsible) -> Self {
+        use crate::app::Responsible;
+        let out = |list: &[amtsweg_store::Authority]| {
+            list.iter()
+                .map(|a| AuthorityOut {
+                    id: a.id,
+                    name: a.name.clone(),
+                    address: a.address.clone(),
+                })
+                .collect()
+        };
+        match r {
+            Responsible::One(a) => ResponsibleOut {
+                status: "one".into(),
+                authorities: out(std::slice::from_ref(a)),
+            },
+            Responsible::Choice(list) => ResponsibleOut {
+                status: "choice".into(),
+                authorities: out(list),
+            },
+            Responsible::Nobody => ResponsibleOut {
+                status: "nobody".into(),
+                authorities: Vec::new(),
+            },
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

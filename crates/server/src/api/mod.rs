@@ -224,6 +224,13 @@ async fn draft_out(
     id: uuid::Uuid,
 ) -> std::result::Result<DraftOut, AppError> {
     let view = app.draft_view(who, id).await?;
+    let responsible = if view.draft.case_id.is_some() {
+        None
+    } else {
+        Some(ResponsibleOut::from(
+            &app.responsible_for(view.service, &view.form).await?,
+        ))
+    };
     Ok(DraftOut {
         id: view.draft.id,
         service_id: view.draft.service_id.clone(),
@@ -237,6 +244,7 @@ async fn draft_out(
             .collect(),
         updated_at: instant_text(view.draft.updated_at),
         case_id: view.draft.case_id,
+        responsible,
     })
 }
 
@@ -314,6 +322,7 @@ async fn patch_draft(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct UploadParams {
     /// A document type of the service, e.g. `lageplan`.
     document_type: String,
@@ -366,22 +375,33 @@ async fn delete_draft_document(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Submit the application. Send an `Idempotency-Key` header: a retry with the same key (or a
-/// second submission of the same draft) returns the first case with status 200.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct SubmitParams {
+    /// Where several authorities are responsible for the place of the application (see
+    /// `responsible` of the draft): the one chosen. Not needed when one is responsible.
+    authority_id: Option<uuid::Uuid>,
+}
+
+/// Submit the application to the authority responsible for its place. Send an
+/// `Idempotency-Key` header: a retry with the same key (or a second submission of the same
+/// draft) returns the first case with status 200. 422 `choose_authority` when several are
+/// responsible and none was chosen, `no_responsible_authority` when none is.
 #[utoipa::path(post, path = "/api/v1/drafts/{id}/submit", tag = "drafts", security(("bearer" = [])),
-    params(("id" = uuid::Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = uuid::Uuid, Path), ("Idempotency-Key" = Option<String>, Header), SubmitParams),
     responses((status = 201, body = ReceiptOut), (status = 200, body = ReceiptOut), (status = 422, body = Problem)))]
 async fn submit_draft(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     ApiUser(who): ApiUser,
     ApiId(id): ApiId,
+    ApiQuery(params): ApiQuery<SubmitParams>,
 ) -> Result<(StatusCode, Json<ReceiptOut>)> {
     let key = headers
         .get("idempotency-key")
         .map(|v| v.to_str().map(str::to_string).unwrap_or_default());
     let result = app
-        .submit(&who, id, key)
+        .submit(&who, id, key, params.authority_id)
         .await
         .map_err(lang_err(&headers))?;
     let status = if result.created {
@@ -401,6 +421,7 @@ async fn submit_draft(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct CaseListParams {
     /// Staff: only cases in this state.
     state: Option<String>,

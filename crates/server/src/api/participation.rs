@@ -263,6 +263,7 @@ pub struct ExtensionDecisionIn {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AttachmentParams {
     /// The file's name as the user knows it.
     pub file_name: String,

@@ -4,7 +4,7 @@ use amtsweg_domain::Text;
 use amtsweg_domain::audit::ActorId;
 use amtsweg_domain::form::FieldError;
 use amtsweg_domain::policy::{Access, Resource, Role};
-use amtsweg_store::{AuthorityKind, Session, SessionKind, User};
+use amtsweg_store::{Session, SessionKind, User};
 use time::Duration;
 use unicode_normalization::UnicodeNormalization;
 
@@ -126,14 +126,14 @@ impl App {
                 .map(|a| a.kind)
                 .ok_or(AppError::NotFound)?;
             let fits = match account.role {
-                Role::Agency => kind != AuthorityKind::BuildingAuthority,
-                _ => kind == AuthorityKind::BuildingAuthority,
+                Role::Agency => !kind.decides(),
+                _ => kind.decides(),
             };
             if !fits {
                 errors.push(field_error(
                     "authority",
                     "wrong_authority_kind",
-                    "Beteiligte Stellen gehören zu einer Fachstelle oder Gemeinde, Beschäftigte der Bauaufsicht zu einer Bauaufsichtsbehörde.",
+                    "Beteiligte Stellen gehören zu einer Fachstelle oder Gemeinde, Beschäftigte zu einer Behörde, die über Anträge entscheidet (Bauaufsicht, Gewerbeamt).",
                     "Agency users belong to an agency or municipality, building authority staff to a building authority.",
                 ));
             }

@@ -2,6 +2,7 @@
 //! of the authority or at the server's console, authorised and audited like every change.
 
 use amtsweg_domain::audit::ActorId;
+use amtsweg_domain::authority::Coverage;
 use amtsweg_domain::calendar::State;
 use amtsweg_domain::participation;
 use amtsweg_domain::policy::{Access, Resource};
@@ -37,6 +38,8 @@ pub struct NewAuthority {
     pub address: String,
     pub kind: AuthorityKind,
     pub state: State,
+    /// What it covers (authorities that decide applications; empty for the others).
+    pub coverage: Vec<Coverage>,
 }
 
 impl App {
@@ -46,7 +49,12 @@ impl App {
         Ok(self.store.authorities().await?)
     }
 
-    async fn authorize_admin(
+    /// The name of an authority (public: names of public bodies are no personal data).
+    pub async fn authority_name(&self, id: Uuid) -> Result<Option<String>, AppError> {
+        Ok(self.store.authority(id).await?.map(|a| a.name))
+    }
+
+    pub(crate) async fn authorize_admin(
         &self,
         by: &AdminActor<'_>,
         resource: Resource,
@@ -100,6 +108,9 @@ impl App {
             serde_json::json!({ "kind": authority.kind.code(), "state": authority.state.code() }),
         );
         self.store.insert_authority(&authority, audit).await?;
+        if !new.coverage.is_empty() {
+            self.set_coverage(by, authority.id, new.coverage).await?;
+        }
         Ok(authority)
     }
 

@@ -5,7 +5,7 @@ use amtsweg_domain::case::{Case, Event};
 use amtsweg_domain::form::{self, FormData, Mode};
 use amtsweg_domain::policy::{Access, Resource};
 use amtsweg_domain::service::{self, DocumentType, ServiceDefinition};
-use amtsweg_store::{AuthorityKind, Document, Draft, Submission, SubmitOutcome};
+use amtsweg_store::{Document, Draft, Submission, SubmitOutcome};
 use unicode_normalization::UnicodeNormalization;
 use uuid::Uuid;
 
@@ -70,15 +70,28 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let service = self.services.get(service_id).ok_or(AppError::NotFound)?;
-        // Jurisdiction: the building authority of the platform. With several, the site's
-        // municipality would choose it; that needs the Regionalschlüssel mapping (later).
+        // the responsible authority follows from the place in the form, at submission; until
+        // then the draft belongs to one of the service's kind — and without any, nobody here
+        // could receive the application
+        let kind = service
+            .responsibility
+            .as_ref()
+            .map(|r| r.authority_kind)
+            .ok_or(AppError::NotFound)?;
         let authority = self
             .store
-            .authorities()
+            .authorities_of_kind(kind)
             .await?
             .into_iter()
-            .find(|a| a.kind == AuthorityKind::BuildingAuthority)
-            .ok_or_else(|| AppError::Internal("no building authority configured".into()))?;
+            .next()
+            .ok_or_else(|| AppError::Conflict {
+                code: "service_not_offered",
+                message: Text::new(
+                    "Diese Leistung bietet zurzeit keine Behörde in diesem Portal an.",
+                    "No authority in this portal offers this service at present.",
+                ),
+            })?
+            .authority;
         let now = self.now();
         let draft = Draft {
             id: App::new_id(),
@@ -160,11 +173,14 @@ impl App {
 
     /// Submits the draft. Repeating it (double click, retry with the same key) returns the
     /// case made the first time.
+    /// Submits the draft to the authority responsible for its place; where several are,
+    /// `authority_choice` names the applicant's choice among them.
     pub async fn submit(
         &self,
         who: &Principal,
         draft_id: Uuid,
         idempotency_key: Option<String>,
+        authority_choice: Option<Uuid>,
     ) -> Result<SubmitResult, AppError> {
         if let Some(key) = &idempotency_key
             && (key.is_empty() || key.len() > 200 || !key.chars().all(|c| c.is_ascii_graphic()))
@@ -205,10 +221,8 @@ impl App {
         }
         let service = view.service;
         let authority = self
-            .store
-            .authority(view.draft.authority_id)
-            .await?
-            .ok_or_else(|| AppError::Internal("authority missing".into()))?;
+            .receiving_authority(service, &clean, authority_choice)
+            .await?;
         let mut case = Case::new(service, who.user.id);
         case.deadline_profile = App::deadline_profile_for(service, &authority, &clean);
         let now = self.now();
@@ -223,7 +237,7 @@ impl App {
         let submission = Submission {
             case_id,
             draft_id,
-            authority_id: view.draft.authority_id,
+            authority_id: authority.id,
             service_id: service.id.clone(),
             service_version: service.version.clone(),
             file_number_prefix: service.file_number_prefix.clone(),

@@ -12,6 +12,7 @@ mod jobs;
 mod messages;
 mod notice;
 mod participation;
+mod responsibility;
 
 use std::sync::Arc;
 
@@ -30,6 +31,7 @@ pub use drafts::{DraftView, SubmitResult};
 pub use error::{AppError, RETRY_AFTER_UNAVAILABLE_SECS};
 pub use jobs::JobReport;
 pub use participation::PartyRequestView;
+pub use responsibility::Responsible;
 
 use crate::clock::Clock;
 use crate::config::Config;

@@ -133,6 +133,66 @@ impl<B: Backend> Store for SqlStore<B> {
             .collect()
     }
 
+    async fn set_coverage(
+        &self,
+        authority_id: Uuid,
+        coverage: &[Coverage],
+        audit: AuditContent,
+    ) -> Result<()> {
+        let mut tx = self.backend.begin().await?;
+        query("DELETE FROM authority_coverage WHERE authority_id = $1")
+            .bind(authority_id)
+            .execute(&mut *tx)
+            .await?;
+        for c in coverage {
+            query(
+                "INSERT INTO authority_coverage (authority_id, kind, key) VALUES ($1, $2, $3) \
+                 ON CONFLICT (authority_id, kind, key) DO NOTHING",
+            )
+            .bind(authority_id)
+            .bind(c.code())
+            .bind(c.key())
+            .execute(&mut *tx)
+            .await?;
+        }
+        append_audit_in(&mut *tx, self.dialect(), vec![audit]).await?;
+        tx.commit().await
+    }
+
+    async fn authorities_of_kind(&self, kind: AuthorityKind) -> Result<Vec<CoveringAuthority>> {
+        let mut conn = self.backend.conn(Access::Read).await?;
+        let authorities = query("SELECT * FROM authorities WHERE kind = $1 ORDER BY name, id")
+            .bind(kind.code())
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(authority_from)
+            .collect::<Result<Vec<_>>>()?;
+        let rows = query(
+            "SELECT c.authority_id, c.kind, c.key FROM authority_coverage c \
+             JOIN authorities a ON a.id = c.authority_id WHERE a.kind = $1 ORDER BY c.kind, c.key",
+        )
+        .bind(kind.code())
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut covering: Vec<CoveringAuthority> = authorities
+            .into_iter()
+            .map(|authority| CoveringAuthority {
+                authority,
+                coverage: Vec::new(),
+            })
+            .collect();
+        for row in &rows {
+            let id = row.id("authority_id")?;
+            let key = row.text("key")?;
+            let coverage = row.parsed("kind", |kind| Coverage::from_parts(kind, &key))?;
+            if let Some(entry) = covering.iter_mut().find(|c| c.authority.id == id) {
+                entry.coverage.push(coverage);
+            }
+        }
+        Ok(covering)
+    }
+
     async fn put_directory_entry(&self, e: &DirectoryEntry, audit: AuditContent) -> Result<()> {
         let mut tx = self.backend.begin().await?;
         query(
@@ -361,11 +421,12 @@ impl<B: Backend> Store for SqlStore<B> {
         // then finds the case. The file-number row is locked until commit, so everything that
         // does not need the number comes before it.
         let claimed = query(
-            "UPDATE drafts SET case_id = $1, updated_at = $2 WHERE id = $3 AND case_id IS NULL",
+            "UPDATE drafts SET case_id = $1, updated_at = $2, authority_id = $4 WHERE id = $3 AND case_id IS NULL",
         )
         .bind(s.case_id)
         .bind(s.at)
         .bind(s.draft_id)
+        .bind(s.authority_id)
         .execute(&mut *tx)
         .await?;
         if let Some(case) = earlier_submission(&mut *tx, &s).await? {

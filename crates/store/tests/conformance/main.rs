@@ -286,6 +286,7 @@ conformance!(
     check_scheduler_dates,
     check_an_empty_chain_has_no_head,
     check_every_session_kind_round_trips,
+    check_coverage_round_trips,
 );
 
 #[tokio::test]

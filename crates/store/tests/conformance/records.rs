@@ -54,6 +54,52 @@ pub async fn check_every_session_kind_round_trips(shared: Arc<dyn Store>) {
     assert_eq!(SessionKind::parse("admin"), None);
 }
 
+/// What an authority covers is replaced as a whole and read back per kind of authority.
+pub async fn check_coverage_round_trips(shared: Arc<dyn Store>) {
+    let store = &*shared;
+    let f = fixture(store).await;
+    let keys = |list: &[(&str, &str)]| -> Vec<Coverage> {
+        list.iter()
+            .map(|(k, v)| Coverage::from_parts(k, v).expect("key"))
+            .collect()
+    };
+    store
+        .set_coverage(
+            f.authority,
+            &keys(&[("postal_code", "70597"), ("municipality_key", "08111000")]),
+            audit("authority.coverage_set"),
+        )
+        .await
+        .expect("set");
+    store
+        .set_coverage(
+            f.authority,
+            &keys(&[("postal_code", "70173"), ("municipality_key", "08111000")]),
+            audit("authority.coverage_set"),
+        )
+        .await
+        .expect("replace");
+    let found = store
+        .authorities_of_kind(AuthorityKind::BuildingAuthority)
+        .await
+        .expect("read");
+    let ours = found
+        .iter()
+        .find(|c| c.authority.id == f.authority)
+        .expect("ours");
+    assert_eq!(
+        ours.coverage,
+        keys(&[("municipality_key", "08111000"), ("postal_code", "70173")])
+    );
+    assert!(
+        store
+            .authorities_of_kind(AuthorityKind::TradeOffice)
+            .await
+            .expect("read")
+            .is_empty()
+    );
+}
+
 /// A value that does not read as its type fails the read with `Corrupt`, naming table, row
 /// and column; it is never skipped or defaulted.
 pub async fn check_corrupt_values_are_named(store: &dyn Store, tamper: impl AsyncFn(&str, Uuid)) {

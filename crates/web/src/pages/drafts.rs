@@ -2,7 +2,7 @@
 
 use amtsweg_domain::form::{self, FieldError, FormData, Mode, field_applies};
 use amtsweg_domain::service::{FormStep, ServiceDefinition};
-use amtsweg_server::app::{AppError, DraftView};
+use amtsweg_server::app::{AppError, DraftView, Responsible};
 use amtsweg_server::auth::random_token;
 use askama::Template;
 use axum::extract::{Path, Query};
@@ -109,6 +109,11 @@ pub fn error_link(
             };
             ErrorLink { href, text }
         }
+        // the choice of the authority is made on the review page
+        None if error.field == "authority" => ErrorLink {
+            href: format!("/drafts/{draft_id}/review#authority-choice"),
+            text,
+        },
         None => ErrorLink {
             href: format!("/drafts/{draft_id}/steps/1"),
             text,
@@ -388,6 +393,15 @@ struct ReviewPage {
     failed: bool,
     action: String,
     idempotency_key: String,
+    /// Where the application goes: one authority, or the candidates to choose from.
+    authorities: Vec<AuthorityChoice>,
+    choose_authority: bool,
+}
+
+struct AuthorityChoice {
+    id: String,
+    name: String,
+    address: String,
 }
 
 async fn render_review(ctx: &Ctx, draft_id: Uuid, failed: Option<Vec<FieldError>>) -> PageResult {
@@ -403,6 +417,12 @@ async fn render_review(ctx: &Ctx, draft_id: Uuid, failed: Option<Vec<FieldError>
     } else {
         StatusCode::OK
     };
+    let responsible = ctx.app().responsible_for(service, &view.form).await?;
+    let (authorities, choose_authority, nobody) = match &responsible {
+        Responsible::One(a) => (vec![a.clone()], false, false),
+        Responsible::Choice(list) => (list.clone(), true, false),
+        Responsible::Nobody => (Vec::new(), false, true),
+    };
     let errors: Vec<FieldError> = match failed {
         Some(errors) => errors,
         None => {
@@ -414,6 +434,17 @@ async fn render_review(ctx: &Ctx, draft_id: Uuid, failed: Option<Vec<FieldError>
                 code: "document_missing".into(),
                 message: i18n::upload_missing(&d.label),
             }));
+            // the place is given but no authority here covers it: say so before submitting
+            if nobody
+                && let Some(r) = &service.responsibility
+                && !errors.iter().any(|e| e.field == r.postal_code_field)
+            {
+                errors.push(FieldError {
+                    field: r.postal_code_field.clone(),
+                    code: "no_responsible_authority".into(),
+                    message: i18n::no_responsible_authority(),
+                });
+            }
             errors
         }
     };
@@ -451,6 +482,15 @@ async fn render_review(ctx: &Ctx, draft_id: Uuid, failed: Option<Vec<FieldError>
             failed: status != StatusCode::OK,
             action: format!("/drafts/{draft_id}/submit"),
             idempotency_key: key,
+            authorities: authorities
+                .into_iter()
+                .map(|a| AuthorityChoice {
+                    id: a.id.to_string(),
+                    name: a.name,
+                    address: a.address.replace('\n', ", "),
+                })
+                .collect(),
+            choose_authority,
         },
     ))
 }
@@ -468,7 +508,11 @@ pub async fn submit(ctx: Ctx, Path(id): Path<String>, fields: Fields) -> PageRes
         .get("idempotency_key")
         .filter(|k| !k.is_empty())
         .map(str::to_string);
-    match ctx.app().submit(user, draft_id, key).await {
+    let choice = match fields.get("authority").filter(|a| !a.is_empty()) {
+        Some(text) => Some(parse_id(text)?),
+        None => None,
+    };
+    match ctx.app().submit(user, draft_id, key, choice).await {
         Ok(result) => Ok(see_other(&format!("/cases/{}/receipt", result.case.id))),
         Err(AppError::Invalid(errors)) => render_review(&ctx, draft_id, Some(errors)).await,
         Err(e) => Err(e.into()),

@@ -1,0 +1,143 @@
+//! Which authority receives an application: the service names the kind of authority, the
+//! place of the application (its form) selects among the authorities of that kind by what
+//! each covers. One candidate: that one. Several: the applicant chooses. None: nobody here is
+//! responsible, and the applicant is told so before submitting — never a silent default.
+
+use amtsweg_domain::Text;
+use amtsweg_domain::authority::{self, Coverage};
+use amtsweg_domain::form::{FieldError, FormData};
+use amtsweg_domain::service::{Responsibility, ServiceDefinition};
+use amtsweg_store::Authority;
+use uuid::Uuid;
+
+use super::{AdminActor, App, AppError};
+
+/// The authorities responsible for an application, as far as its form tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Responsible {
+    One(Authority),
+    /// Several cover the place: the applicant chooses.
+    Choice(Vec<Authority>),
+    /// No authority here covers the place (or the form does not give it yet).
+    Nobody,
+}
+
+fn responsibility_of(service: &ServiceDefinition) -> Result<&Responsibility, AppError> {
+    service.responsibility.as_ref().ok_or_else(|| {
+        AppError::Internal(format!(
+            "service {}@{} names no responsible kind of authority",
+            service.id, service.version
+        ))
+    })
+}
+
+impl App {
+    /// The authorities of the service's kind that cover the place in the form.
+    pub async fn responsible_for(
+        &self,
+        service: &ServiceDefinition,
+        form: &FormData,
+    ) -> Result<Responsible, AppError> {
+        let responsibility = responsibility_of(service)?;
+        let place = responsibility.place(form);
+        let mut candidates = self
+            .store
+            .authorities_of_kind(responsibility.authority_kind)
+            .await?;
+        let chosen = authority::responsible(
+            candidates
+                .iter()
+                .map(|c| (c.authority.id, c.coverage.as_slice())),
+            &place,
+        );
+        candidates.retain(|c| chosen.contains(&c.authority.id));
+        let mut authorities: Vec<Authority> = candidates.into_iter().map(|c| c.authority).collect();
+        Ok(match authorities.len() {
+            0 => Responsible::Nobody,
+            1 => Responsible::One(authorities.remove(0)),
+            _ => Responsible::Choice(authorities),
+        })
+    }
+
+    /// The authority a submission goes to: the responsible one, or the applicant's choice
+    /// among several. An error names the field to correct.
+    pub(crate) async fn receiving_authority(
+        &self,
+        service: &ServiceDefinition,
+        form: &FormData,
+        choice: Option<Uuid>,
+    ) -> Result<Authority, AppError> {
+        let responsibility = responsibility_of(service)?;
+        match self.responsible_for(service, form).await? {
+            Responsible::One(authority) if choice.is_none_or(|c| c == authority.id) => {
+                Ok(authority)
+            }
+            Responsible::Choice(candidates) => candidates
+                .into_iter()
+                .find(|a| Some(a.id) == choice)
+                .ok_or_else(|| {
+                    AppError::Invalid(vec![FieldError {
+                        field: "authority".into(),
+                        code: "choose_authority".into(),
+                        message: Text::new(
+                            "Für diesen Ort sind mehrere Behörden zuständig. Bitte wählen Sie, an welche Ihr Antrag gehen soll.",
+                            "Several authorities are responsible for this place. Please choose which one your application goes to.",
+                        ),
+                    }])
+                }),
+            Responsible::One(_) => Err(AppError::Invalid(vec![FieldError {
+                field: "authority".into(),
+                code: "authority_not_responsible".into(),
+                message: Text::new(
+                    "Die gewählte Behörde ist für diesen Ort nicht zuständig.",
+                    "The chosen authority is not responsible for this place.",
+                ),
+            }])),
+            Responsible::Nobody => Err(AppError::Invalid(vec![FieldError {
+                field: responsibility.postal_code_field.clone(),
+                code: "no_responsible_authority".into(),
+                message: Text::new(
+                    "Für diesen Ort ist in diesem Portal keine Behörde zuständig. Bitte prüfen Sie die Postleitzahl; stimmt sie, wenden Sie sich bitte an Ihre Gemeinde.",
+                    "No authority in this portal is responsible for this place. Please check the postal code; if it is right, please contact your municipality.",
+                ),
+            }])),
+        }
+    }
+
+    /// Replaces what an authority covers (municipality keys, postal codes).
+    pub async fn set_coverage(
+        &self,
+        by: &AdminActor<'_>,
+        authority_id: Uuid,
+        coverage: Vec<Coverage>,
+    ) -> Result<(), AppError> {
+        self.authorize_admin(
+            by,
+            amtsweg_domain::policy::Resource::Directory { authority_id },
+            format!("authority:{authority_id}"),
+        )
+        .await?;
+        let authority = self
+            .store
+            .authority(authority_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !authority.kind.decides() {
+            return Err(AppError::bad_request(
+                "not_an_authority",
+                "Nur Behörden, die über Anträge entscheiden, haben einen Zuständigkeitsbereich.",
+                "Only authorities that decide applications have an area of responsibility.",
+            ));
+        }
+        let audit = self.audit(
+            &by.actor().code(),
+            "authority.coverage_set",
+            format!("authority:{authority_id}"),
+            serde_json::json!({ "keys": coverage.len() }),
+        );
+        self.store
+            .set_coverage(authority_id, &coverage, audit)
+            .await?;
+        Ok(())
+    }
+}
