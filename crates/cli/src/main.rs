@@ -446,13 +446,13 @@ async fn authority_command(command: AuthorityCommand) -> Result<(), String> {
                 name,
                 address: address.replace("\\n", "\n"),
                 kind: if municipality {
-                    amtsweg_store::AuthorityKind::Municipality
+                    amtsweg_domain::authority::AuthorityKind::Municipality
                 } else if agency {
-                    amtsweg_store::AuthorityKind::Agency
+                    amtsweg_domain::authority::AuthorityKind::Agency
                 } else if trade_office {
-                    amtsweg_store::AuthorityKind::TradeOffice
+                    amtsweg_domain::authority::AuthorityKind::TradeOffice
                 } else {
-                    amtsweg_store::AuthorityKind::BuildingAuthority
+                    amtsweg_domain::authority::AuthorityKind::BuildingAuthority
                 },
                 state,
                 coverage,

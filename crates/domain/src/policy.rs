@@ -90,6 +90,29 @@ pub enum Access {
     Respond,
 }
 
+/// How a session was opened: by the pages (cookie, CSRF token) or the API (bearer token). A
+/// token of one kind is not accepted by the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    Web,
+    Api,
+}
+
+impl SessionKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            SessionKind::Web => "web",
+            SessionKind::Api => "api",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        [Self::Web, Self::Api]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
+}
+
 /// What it is asked of; only the facts the rules need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resource {

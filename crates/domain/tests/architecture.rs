@@ -117,3 +117,25 @@ fn every_declared_dependency_is_used() {
     assert!(checked > 50, "only {checked} dependencies found");
     assert!(unused.is_empty(), "declared but not used: {unused:#?}");
 }
+
+/// The edges speak to the use cases only: the pages (`crates/web`) and the API
+/// (`crates/server/src/api`) use the app's read models, never the store's records, so a
+/// change of a table stays in the store and the app layer.
+#[test]
+fn the_edges_do_not_use_the_store() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let manifest = std::fs::read_to_string(root.join("crates/web/Cargo.toml")).expect("manifest");
+    assert!(
+        !manifest.contains("amtsweg-store"),
+        "crates/web depends on amtsweg-store"
+    );
+    for edge in ["crates/web/src", "crates/server/src/api"] {
+        let mut code = String::new();
+        rust_sources(&root.join(edge), &mut code);
+        assert!(code.len() > 1000, "{edge}: no sources found");
+        assert!(
+            !code.contains("amtsweg_store"),
+            "{edge} uses amtsweg_store: go through the app's read models (app/views.rs)"
+        );
+    }
+}

@@ -11,6 +11,7 @@ use amtsweg_domain::case::{Case, Event};
 pub use amtsweg_domain::document::DocumentOrigin;
 use amtsweg_domain::file_number::FileNumber;
 use amtsweg_domain::policy::Role;
+pub use amtsweg_domain::policy::SessionKind;
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -34,27 +35,6 @@ pub struct User {
     pub role: Role,
     pub authority_id: Option<Uuid>,
     pub created_at: OffsetDateTime,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SessionKind {
-    Web,
-    Api,
-}
-
-impl SessionKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            SessionKind::Web => "web",
-            SessionKind::Api => "api",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        [Self::Web, Self::Api]
-            .into_iter()
-            .find(|k| k.code() == code)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

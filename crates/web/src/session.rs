@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use amtsweg_domain::policy::SessionKind;
 use amtsweg_server::app::{AppError, Principal};
 use amtsweg_server::auth::{constant_time_eq, random_token};
-use amtsweg_store::SessionKind;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, Uri, header};

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use amtsweg_store::SessionKind;
+use amtsweg_domain::policy::SessionKind;
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;

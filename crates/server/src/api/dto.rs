@@ -3,10 +3,12 @@
 
 use std::collections::BTreeMap;
 
+use crate::app::views::{
+    Account, AuthorityInfo, CaseEvent, CaseFile, CaseListItem, DocumentInfo, MailboxMessage,
+};
 use amtsweg_domain::case::{ConditionItem, Decision, Event};
 use amtsweg_domain::participation::Statement;
 use amtsweg_domain::text::instant_text;
-use amtsweg_store::{CaseRecord, CaseSummary, Document, EventRecord, Message};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -29,8 +31,8 @@ pub struct UserOut {
     pub authority_id: Option<Uuid>,
 }
 
-impl From<&amtsweg_store::User> for UserOut {
-    fn from(u: &amtsweg_store::User) -> Self {
+impl From<&Account> for UserOut {
+    fn from(u: &Account) -> Self {
         UserOut {
             id: u.id,
             email: u.email.clone(),
@@ -90,8 +92,8 @@ pub struct DocumentOut {
     pub origin: String,
 }
 
-impl From<&Document> for DocumentOut {
-    fn from(d: &Document) -> Self {
+impl From<&DocumentInfo> for DocumentOut {
+    fn from(d: &DocumentInfo) -> Self {
         DocumentOut {
             id: d.id,
             document_type: d.document_type.clone(),
@@ -139,7 +141,7 @@ pub struct AuthorityOut {
 impl From<&crate::app::Responsible> for ResponsibleOut {
     fn from(r: &crate::app::Responsible) -> Self {
         use crate::app::Responsible;
-        let out = |list: &[amtsweg_store::Authority]| {
+        let out = |list: &[AuthorityInfo]| {
             list.iter()
                 .map(|a| AuthorityOut {
                     id: a.id,
@@ -178,8 +180,8 @@ pub struct CaseSummaryOut {
     pub submitted_at: String,
 }
 
-impl From<&CaseSummary> for CaseSummaryOut {
-    fn from(c: &CaseSummary) -> Self {
+impl From<&CaseListItem> for CaseSummaryOut {
+    fn from(c: &CaseListItem) -> Self {
         CaseSummaryOut {
             id: c.id,
             file_number: c.file_number.to_string(),
@@ -210,7 +212,7 @@ pub struct EventOut {
 impl EventOut {
     /// The event as the caller may see it: the applicant learns that agencies were asked,
     /// not whom and what.
-    pub fn of(e: &EventRecord, applicant_view: bool) -> Self {
+    pub fn of(e: &CaseEvent, applicant_view: bool) -> Self {
         let label = e.event.label();
         let data = if applicant_view && !e.event.details_visible_to_applicant() {
             EventDataOut::default()
@@ -624,8 +626,8 @@ pub struct CaseStateOut {
     pub notice_document_id: Option<Uuid>,
 }
 
-impl From<&CaseRecord> for CaseStateOut {
-    fn from(c: &CaseRecord) -> Self {
+impl From<&CaseFile> for CaseStateOut {
+    fn from(c: &CaseFile) -> Self {
         CaseStateOut {
             id: c.id,
             file_number: c.file_number.to_string(),
@@ -757,8 +759,8 @@ pub struct MessageOut {
     pub read_at: Option<String>,
 }
 
-impl From<&Message> for MessageOut {
-    fn from(m: &Message) -> Self {
+impl From<&MailboxMessage> for MessageOut {
+    fn from(m: &MailboxMessage) -> Self {
         MessageOut {
             id: m.id,
             case_id: m.case_id,

@@ -9,8 +9,8 @@ mod problem;
 use std::sync::Arc;
 
 use amtsweg_domain::policy::Role;
+use amtsweg_domain::policy::SessionKind;
 use amtsweg_domain::text::instant_text;
-use amtsweg_store::SessionKind;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
+use crate::app::views::{PartyInfo, PartyRequestItem};
 use amtsweg_domain::case::ConditionItem;
 use amtsweg_domain::participation::{self, Answer, ParticipationRequest, Statement};
-use amtsweg_store::{DirectoryParty, PartyRequestSummary};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
@@ -34,8 +34,8 @@ pub struct DirectoryPartyOut {
     pub topic_label_en: String,
 }
 
-impl From<&DirectoryParty> for DirectoryPartyOut {
-    fn from(d: &DirectoryParty) -> Self {
+impl From<&PartyInfo> for DirectoryPartyOut {
+    fn from(d: &PartyInfo) -> Self {
         let label = participation::topic_label(&d.topic);
         DirectoryPartyOut {
             id: d.party.id,
@@ -160,8 +160,8 @@ pub struct PartyRequestSummaryOut {
     pub requested_at: String,
 }
 
-impl From<&PartyRequestSummary> for PartyRequestSummaryOut {
-    fn from(s: &PartyRequestSummary) -> Self {
+impl From<&PartyRequestItem> for PartyRequestSummaryOut {
+    fn from(s: &PartyRequestItem) -> Self {
         PartyRequestSummaryOut {
             id: s.request_id,
             file_number: s.file_number.to_string(),

@@ -8,6 +8,7 @@ use amtsweg_store::{Session, SessionKind, User};
 use time::Duration;
 use unicode_normalization::UnicodeNormalization;
 
+use super::views::Account;
 use super::{AdminActor, App, AppError, Principal};
 use crate::auth;
 
@@ -23,7 +24,7 @@ pub struct NewAccount {
 pub struct Login {
     pub token: String,
     pub csrf_token: String,
-    pub user: User,
+    pub user: Account,
     pub expires_at: time::OffsetDateTime,
 }
 
@@ -42,7 +43,7 @@ pub fn normalise_email(email: &str) -> String {
 impl App {
     /// Self-registration is open to applicants and architects; staff accounts are made by
     /// an administrator (or the demo seed) with [`App::create_account`].
-    pub async fn register(&self, mut account: NewAccount) -> Result<User, AppError> {
+    pub async fn register(&self, mut account: NewAccount) -> Result<Account, AppError> {
         if !account.role.is_applicant_side() {
             return Err(AppError::Forbidden);
         }
@@ -56,7 +57,7 @@ impl App {
         &self,
         by: &AdminActor<'_>,
         account: NewAccount,
-    ) -> Result<User, AppError> {
+    ) -> Result<Account, AppError> {
         if let AdminActor::User(who) = by {
             let Some(authority_id) = account.authority_id else {
                 return Err(AppError::Forbidden);
@@ -77,7 +78,7 @@ impl App {
         &self,
         account: NewAccount,
         created_by: Option<ActorId>,
-    ) -> Result<User, AppError> {
+    ) -> Result<Account, AppError> {
         let email = normalise_email(&account.email);
         let display_name: String = account.display_name.trim().nfc().collect();
         let mut errors = Vec::new();
@@ -163,7 +164,7 @@ impl App {
             serde_json::json!({ "role": user.role.code() }),
         );
         match self.store.insert_user(&user, audit).await {
-            Ok(()) => Ok(user),
+            Ok(()) => Ok(user.into()),
             Err(amtsweg_store::StoreError::Conflict(_)) => {
                 Err(AppError::Invalid(vec![field_error(
                     "email",
@@ -246,7 +247,7 @@ impl App {
         Ok(Login {
             token,
             csrf_token,
-            user,
+            user: user.into(),
             expires_at,
         })
     }
@@ -273,7 +274,7 @@ impl App {
             return Ok(None);
         };
         Ok(Some(Principal {
-            user,
+            user: user.into(),
             session_token_hash: hash,
             csrf_token: session.csrf_token,
         }))

@@ -6,12 +6,14 @@ use amtsweg_domain::case::{self, ActionKind, Actor, Command, ConditionItem, Even
 use amtsweg_domain::policy::{self, Access, CaseDocument, Resource};
 use amtsweg_domain::service::{ServiceDefinition, Transition};
 use amtsweg_store::{
-    Authority, CaseChange, CaseRecord, CaseSummary, Document, DocumentOrigin, EventRecord,
-    InboxQuery, Message, NewMessage, ParticipationRow,
+    CaseChange, CaseRecord, Document, DocumentOrigin, InboxQuery, NewMessage, ParticipationRow,
 };
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use super::views::{
+    self, AuthorityInfo, CaseEvent, CaseFile, CaseListItem, DocumentInfo, MailboxMessage,
+};
 use super::{App, AppError, DocumentDownload, Principal, messages};
 
 /// What a person asks to do with a case, as it arrives from a page or the API.
@@ -62,12 +64,12 @@ pub(crate) struct Extras {
 }
 
 pub struct CaseView<'a> {
-    pub record: CaseRecord,
+    pub record: CaseFile,
     pub service: &'a ServiceDefinition,
-    pub authority: Authority,
+    pub authority: AuthorityInfo,
     /// For the applicant, internal steps are left out.
-    pub events: Vec<EventRecord>,
-    pub documents: Vec<Document>,
+    pub events: Vec<CaseEvent>,
+    pub documents: Vec<DocumentInfo>,
     /// What the viewer may do now.
     pub actions: Vec<&'a Transition>,
     pub form: amtsweg_domain::form::FormData,
@@ -200,22 +202,24 @@ impl App {
         let form = serde_json::from_str(&record.form_json)
             .map_err(|e| AppError::Internal(e.to_string()))?;
         Ok(CaseView {
-            record,
+            record: record.into(),
             service,
-            authority,
-            events,
-            documents,
+            authority: authority.into(),
+            events: views::all(events),
+            documents: views::all(documents),
             actions,
             form,
             deadlines,
         })
     }
 
-    pub async fn my_cases(&self, who: &Principal) -> Result<Vec<CaseSummary>, AppError> {
+    pub async fn my_cases(&self, who: &Principal) -> Result<Vec<CaseListItem>, AppError> {
         if !who.user.role.is_applicant_side() {
             return Err(AppError::Forbidden);
         }
-        Ok(self.store.cases_of_applicant(who.user.id).await?)
+        Ok(views::all(
+            self.store.cases_of_applicant(who.user.id).await?,
+        ))
     }
 
     /// The authority's cases, the nearest deadline first.
@@ -223,7 +227,7 @@ impl App {
         &self,
         who: &Principal,
         filter: InboxFilter,
-    ) -> Result<Vec<CaseSummary>, AppError> {
+    ) -> Result<Vec<CaseListItem>, AppError> {
         let Some(authority_id) = who.user.authority_id.filter(|_| who.user.role.is_staff()) else {
             return Err(AppError::Forbidden);
         };
@@ -274,7 +278,7 @@ impl App {
                     .as_ref()
                     .is_none_or(|by| found.next_deadline.as_ref().is_some_and(|d| d <= by));
             return Ok(if fits {
-                vec![CaseSummary {
+                vec![CaseListItem {
                     id: found.id,
                     file_number: found.file_number,
                     service_id: found.service_id,
@@ -289,17 +293,18 @@ impl App {
                 Vec::new()
             });
         }
-        Ok(self
-            .store
-            .inbox(&InboxQuery {
-                authority_id,
-                state,
-                search,
-                due_by,
-                limit: INBOX_PAGE_SIZE,
-                offset: filter.page.saturating_mul(INBOX_PAGE_SIZE),
-            })
-            .await?)
+        Ok(views::all(
+            self.store
+                .inbox(&InboxQuery {
+                    authority_id,
+                    state,
+                    search,
+                    due_by,
+                    limit: INBOX_PAGE_SIZE,
+                    offset: filter.page.saturating_mul(INBOX_PAGE_SIZE),
+                })
+                .await?,
+        ))
     }
 
     /// Takes an action on a case.
@@ -308,7 +313,7 @@ impl App {
         who: &Principal,
         case_id: Uuid,
         action: CaseAction,
-    ) -> Result<CaseRecord, AppError> {
+    ) -> Result<CaseFile, AppError> {
         let access = match action {
             CaseAction::SupplyDocuments
             | CaseAction::Withdraw
@@ -436,7 +441,12 @@ impl App {
             },
         )
         .await?;
-        self.store.case(case_id).await?.ok_or(AppError::NotFound)
+        Ok(self
+            .store
+            .case(case_id)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .into())
     }
 
     /// Stores an event of a case with the case after it, its deadlines and the scheduler's next
@@ -553,7 +563,10 @@ impl App {
             self.store.append_audit(vec![audit]).await?;
         }
         let file = self.blobs.open_blob(&document.sha256).await?;
-        Ok(DocumentDownload { document, file })
+        Ok(DocumentDownload {
+            document: document.into(),
+            file,
+        })
     }
 
     /// When the applicant first retrieved the notice, if they did.
@@ -564,15 +577,15 @@ impl App {
             .map(|e| e.at)
     }
 
-    pub async fn mailbox(&self, who: &Principal) -> Result<Vec<Message>, AppError> {
-        Ok(self.store.messages(who.user.id).await?)
+    pub async fn mailbox(&self, who: &Principal) -> Result<Vec<MailboxMessage>, AppError> {
+        Ok(views::all(self.store.messages(who.user.id).await?))
     }
 
     pub async fn read_message(
         &self,
         who: &Principal,
         message_id: Uuid,
-    ) -> Result<Message, AppError> {
+    ) -> Result<MailboxMessage, AppError> {
         let message = self
             .store
             .message(message_id)
@@ -590,6 +603,6 @@ impl App {
         if message.read_at.is_none() {
             self.store.mark_message_read(message_id, self.now()).await?;
         }
-        Ok(message)
+        Ok(message.into())
     }
 }

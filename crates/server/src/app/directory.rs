@@ -9,6 +9,7 @@ use amtsweg_domain::policy::{Access, Resource};
 use amtsweg_store::{Authority, AuthorityKind, DirectoryEntry};
 use uuid::Uuid;
 
+use super::views::AuthorityInfo;
 use super::{App, AppError, Principal};
 
 /// Who changes authorities, their directories or their accounts.
@@ -45,8 +46,8 @@ pub struct NewAuthority {
 impl App {
     /// Every authority, agency and municipality (the console's list; names and addresses of
     /// public bodies, no personal data).
-    pub async fn authorities(&self) -> Result<Vec<Authority>, AppError> {
-        Ok(self.store.authorities().await?)
+    pub async fn authorities(&self) -> Result<Vec<AuthorityInfo>, AppError> {
+        Ok(super::views::all(self.store.authorities().await?))
     }
 
     /// The name of an authority (public: names of public bodies are no personal data).
@@ -72,7 +73,7 @@ impl App {
         &self,
         by: &AdminActor<'_>,
         new: NewAuthority,
-    ) -> Result<Authority, AppError> {
+    ) -> Result<AuthorityInfo, AppError> {
         if let AdminActor::User(who) = by {
             tracing::warn!(user = %who.user.id, "access denied: adding an authority");
             return Err(AppError::Forbidden);
@@ -111,7 +112,7 @@ impl App {
         if !new.coverage.is_empty() {
             self.set_coverage(by, authority.id, new.coverage).await?;
         }
-        Ok(authority)
+        Ok(authority.into())
     }
 
     /// Adds an agency or municipality to an authority's directory, or changes its topic.

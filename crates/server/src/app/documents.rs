@@ -10,6 +10,7 @@ use futures_util::Stream;
 use uuid::Uuid;
 
 use super::drafts::already_submitted;
+use super::views::DocumentInfo;
 use super::{App, AppError, Principal};
 
 /// An upload as it arrives: the type of document, the name the user's file had, and the bytes.
@@ -20,7 +21,7 @@ pub struct UploadSource<S> {
 }
 
 pub struct DocumentDownload {
-    pub document: Document,
+    pub document: DocumentInfo,
     pub file: amtsweg_store::blob::BlobReader,
 }
 
@@ -121,7 +122,7 @@ impl App {
         who: &Principal,
         draft_id: Uuid,
         upload: UploadSource<S>,
-    ) -> Result<Document, AppError>
+    ) -> Result<DocumentInfo, AppError>
     where
         S: Stream<Item = Result<Bytes, E>> + Unpin,
         E: std::fmt::Display,
@@ -160,7 +161,7 @@ impl App {
                 amtsweg_store::StoreError::Conflict(_) => already_submitted(),
                 other => other.into(),
             })?;
-        Ok(document)
+        Ok(document.into())
     }
 
     pub async fn delete_draft_document(
@@ -190,7 +191,7 @@ impl App {
         who: &Principal,
         case_id: Uuid,
         upload: UploadSource<S>,
-    ) -> Result<Document, AppError>
+    ) -> Result<DocumentInfo, AppError>
     where
         S: Stream<Item = Result<Bytes, E>> + Unpin,
         E: std::fmt::Display,
@@ -227,7 +228,7 @@ impl App {
         };
         let audit = self.audit(&who.user.id.to_string(), "document.uploaded", format!("document:{}", document.id), serde_json::json!({ "case": case_id.to_string(), "sha256": document.sha256, "size": document.size_bytes }));
         self.store.insert_document(&document, audit).await?;
-        Ok(document)
+        Ok(document.into())
     }
 
     /// Opens a document for download if the principal may see it. Staff downloads are audited.
@@ -283,6 +284,9 @@ impl App {
             (None, None) => return Err(AppError::NotFound),
         }
         let file = self.blobs.open_blob(&document.sha256).await?;
-        Ok(DocumentDownload { document, file })
+        Ok(DocumentDownload {
+            document: document.into(),
+            file,
+        })
     }
 }

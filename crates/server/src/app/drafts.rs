@@ -5,22 +5,23 @@ use amtsweg_domain::case::{Case, Event};
 use amtsweg_domain::form::{self, FormData, Mode};
 use amtsweg_domain::policy::{Access, Resource};
 use amtsweg_domain::service::{self, DocumentType, ServiceDefinition};
-use amtsweg_store::{Document, Draft, Submission, SubmitOutcome};
+use amtsweg_store::{Draft, Submission, SubmitOutcome};
 use unicode_normalization::UnicodeNormalization;
 use uuid::Uuid;
 
+use super::views::{self, CaseFile, DocumentInfo, DraftInfo};
 use super::{App, AppError, Principal, messages};
 
 pub struct DraftView<'a> {
-    pub draft: Draft,
+    pub draft: DraftInfo,
     pub service: &'a ServiceDefinition,
     pub form: FormData,
-    pub documents: Vec<Document>,
+    pub documents: Vec<DocumentInfo>,
     pub missing_documents: Vec<&'a DocumentType>,
 }
 
 pub struct SubmitResult {
-    pub case: amtsweg_store::CaseRecord,
+    pub case: CaseFile,
     /// False when this was a repeat of an earlier submission.
     pub created: bool,
 }
@@ -65,7 +66,11 @@ impl App {
         Ok(draft)
     }
 
-    pub async fn create_draft(&self, who: &Principal, service_id: &str) -> Result<Draft, AppError> {
+    pub async fn create_draft(
+        &self,
+        who: &Principal,
+        service_id: &str,
+    ) -> Result<DraftInfo, AppError> {
         if !who.user.role.is_applicant_side() {
             return Err(AppError::Forbidden);
         }
@@ -105,11 +110,17 @@ impl App {
             case_id: None,
         };
         self.store.insert_draft(&draft).await?;
-        Ok(draft)
+        Ok(DraftInfo::from(&draft))
     }
 
-    pub async fn drafts(&self, who: &Principal) -> Result<Vec<Draft>, AppError> {
-        Ok(self.store.drafts_of(who.user.id).await?)
+    pub async fn drafts(&self, who: &Principal) -> Result<Vec<DraftInfo>, AppError> {
+        Ok(self
+            .store
+            .drafts_of(who.user.id)
+            .await?
+            .iter()
+            .map(DraftInfo::from)
+            .collect())
     }
 
     pub async fn draft_view(
@@ -130,10 +141,10 @@ impl App {
         let present: Vec<&str> = documents.iter().map(|d| d.document_type.as_str()).collect();
         let missing_documents = form::missing_documents(service, &form, &present);
         Ok(DraftView {
-            draft,
+            draft: DraftInfo::from(&draft),
             service,
             form,
-            documents,
+            documents: views::all(documents),
             missing_documents,
         })
     }
@@ -197,7 +208,7 @@ impl App {
         if let Some(case_id) = draft.case_id {
             let case = self.store.case(case_id).await?.ok_or(AppError::NotFound)?;
             return Ok(SubmitResult {
-                case,
+                case: case.into(),
                 created: false,
             });
         }
@@ -257,7 +268,7 @@ impl App {
         };
         match self.store.submit(submission).await? {
             SubmitOutcome::Created(case) => Ok(SubmitResult {
-                case,
+                case: case.into(),
                 created: true,
             }),
             SubmitOutcome::AlreadySubmitted(case) => {
@@ -265,7 +276,7 @@ impl App {
                     return Err(AppError::NotFound);
                 }
                 Ok(SubmitResult {
-                    case,
+                    case: case.into(),
                     created: false,
                 })
             }

@@ -13,13 +13,14 @@ mod messages;
 mod notice;
 mod participation;
 mod responsibility;
+pub mod views;
 
 use std::sync::Arc;
 
 use amtsweg_domain::audit::{ActorId, AuditContent};
 use amtsweg_domain::policy::{self, Access, Resource, Subject};
+use amtsweg_store::Store;
 use amtsweg_store::blob::BlobStore;
-use amtsweg_store::{Store, User};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -40,7 +41,7 @@ use crate::services::Services;
 /// A logged-in user, as every use case receives them.
 #[derive(Debug, Clone)]
 pub struct Principal {
-    pub user: User,
+    pub user: views::Account,
     pub session_token_hash: String,
     pub csrf_token: String,
 }

@@ -13,15 +13,14 @@ use amtsweg_domain::participation::{
 };
 use amtsweg_domain::policy::{self, Access, CaseDocument, Resource};
 use amtsweg_domain::service::ServiceDefinition;
-use amtsweg_store::{
-    AuthorityKind, CaseRecord, DirectoryParty, Document, DocumentOrigin, PartyRequestSummary,
-};
+use amtsweg_store::{AuthorityKind, CaseRecord, Document, DocumentOrigin};
 use bytes::Bytes;
 use futures_util::Stream;
 use time::Date;
 use uuid::Uuid;
 
 use super::cases::Extras;
+use super::views::{self, DocumentInfo, PartyInfo, PartyRequestItem};
 use super::{App, AppError, DocumentDownload, Principal, UploadSource, messages};
 use crate::clock::german_today;
 
@@ -36,9 +35,9 @@ pub struct PartyRequestView {
     pub site_address: String,
     pub subject: String,
     pub rule: Option<Rule>,
-    pub shared_documents: Vec<Document>,
+    pub shared_documents: Vec<DocumentInfo>,
     /// The party's own attachments: handed in with the statement, or waiting for it.
-    pub attachments: Vec<Document>,
+    pub attachments: Vec<DocumentInfo>,
     /// The latest date an extension may reach, if the rule allows one (more).
     pub extension_limit: Option<Date>,
     /// The request can still be answered (it is open and the case is not closed).
@@ -53,7 +52,7 @@ const ATTACHMENT_TYPES: [&str; 3] = ["application/pdf", "image/png", "image/jpeg
 
 impl App {
     /// The agencies and municipalities the principal's authority may ask.
-    pub async fn directory(&self, who: &Principal) -> Result<Vec<DirectoryParty>, AppError> {
+    pub async fn directory(&self, who: &Principal) -> Result<Vec<PartyInfo>, AppError> {
         let Some(authority_id) = who.user.authority_id.filter(|_| who.user.role.is_staff()) else {
             return Err(AppError::Forbidden);
         };
@@ -64,7 +63,7 @@ impl App {
             format!("directory:{authority_id}"),
         )
         .await?;
-        Ok(self.store.directory(authority_id).await?)
+        Ok(views::all(self.store.directory(authority_id).await?))
     }
 
     /// Builds the command that starts a participation: each party from the directory, its
@@ -175,7 +174,7 @@ impl App {
     }
 
     /// The requests to the principal's agency or municipality.
-    pub async fn party_inbox(&self, who: &Principal) -> Result<Vec<PartyRequestSummary>, AppError> {
+    pub async fn party_inbox(&self, who: &Principal) -> Result<Vec<PartyRequestItem>, AppError> {
         let party_id = App::party_of(who)?;
         self.authorize(
             who,
@@ -184,7 +183,7 @@ impl App {
             format!("party_inbox:{party_id}"),
         )
         .await?;
-        Ok(self.store.party_requests(party_id, 200).await?)
+        Ok(views::all(self.store.party_requests(party_id, 200).await?))
     }
 
     /// Loads a request the principal's party may see; anything else is "not found".
@@ -267,7 +266,7 @@ impl App {
         let party_users = self.party_user_ids(request.party_id).await?;
         let documents = self.store.documents_of_case(record.id).await?;
         let subject = who.subject();
-        let (shared_documents, attachments) = documents
+        let (shared_documents, attachments): (Vec<Document>, Vec<Document>) = documents
             .into_iter()
             .filter(|d| {
                 policy::may_see_document(
@@ -299,8 +298,8 @@ impl App {
             site_address: record.site_address.clone(),
             subject,
             rule,
-            shared_documents,
-            attachments,
+            shared_documents: views::all(shared_documents),
+            attachments: views::all(attachments),
             extension_limit,
             answerable,
             condition_kinds: service.condition_kinds.clone(),
@@ -505,7 +504,7 @@ impl App {
         who: &Principal,
         request_id: Uuid,
         upload: UploadSource<S>,
-    ) -> Result<Document, AppError>
+    ) -> Result<DocumentInfo, AppError>
     where
         S: Stream<Item = Result<Bytes, E>> + Unpin,
         E: std::fmt::Display,
@@ -538,7 +537,7 @@ impl App {
             serde_json::json!({ "case": record.id.to_string(), "participation": request_id.to_string(), "sha256": document.sha256, "size": document.size_bytes }),
         );
         self.store.insert_document(&document, audit).await?;
-        Ok(document)
+        Ok(document.into())
     }
 
     /// A document shared with the party, or one of the party's own attachments.
@@ -584,6 +583,9 @@ impl App {
         );
         self.store.append_audit(vec![audit]).await?;
         let file = self.blobs.open_blob(&document.sha256).await?;
-        Ok(DocumentDownload { document, file })
+        Ok(DocumentDownload {
+            document: document.into(),
+            file,
+        })
     }
 }

@@ -7,17 +7,18 @@ use amtsweg_domain::Text;
 use amtsweg_domain::authority::{self, Coverage};
 use amtsweg_domain::form::{FieldError, FormData};
 use amtsweg_domain::service::{Responsibility, ServiceDefinition};
-use amtsweg_store::Authority;
 use uuid::Uuid;
 
+use super::views::{self, AuthorityInfo};
 use super::{AdminActor, App, AppError};
+use amtsweg_store::Authority;
 
 /// The authorities responsible for an application, as far as its form tells.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Responsible {
-    One(Authority),
+    One(AuthorityInfo),
     /// Several cover the place: the applicant chooses.
-    Choice(Vec<Authority>),
+    Choice(Vec<AuthorityInfo>),
     /// No authority here covers the place (or the form does not give it yet).
     Nobody,
 }
@@ -33,14 +34,14 @@ fn responsibility_of(service: &ServiceDefinition) -> Result<&Responsibility, App
 
 impl App {
     /// The authorities of the service's kind that cover the place in the form.
-    pub async fn responsible_for(
+    async fn candidates(
         &self,
         service: &ServiceDefinition,
         form: &FormData,
-    ) -> Result<Responsible, AppError> {
+    ) -> Result<Vec<Authority>, AppError> {
         let responsibility = responsibility_of(service)?;
         let place = responsibility.place(form);
-        let mut candidates = self
+        let candidates = self
             .store
             .authorities_of_kind(responsibility.authority_kind)
             .await?;
@@ -50,8 +51,20 @@ impl App {
                 .map(|c| (c.authority.id, c.coverage.as_slice())),
             &place,
         );
-        candidates.retain(|c| chosen.contains(&c.authority.id));
-        let mut authorities: Vec<Authority> = candidates.into_iter().map(|c| c.authority).collect();
+        Ok(candidates
+            .into_iter()
+            .map(|c| c.authority)
+            .filter(|a| chosen.contains(&a.id))
+            .collect())
+    }
+
+    /// Who would receive the application, as far as its form tells.
+    pub async fn responsible_for(
+        &self,
+        service: &ServiceDefinition,
+        form: &FormData,
+    ) -> Result<Responsible, AppError> {
+        let mut authorities: Vec<AuthorityInfo> = views::all(self.candidates(service, form).await?);
         Ok(match authorities.len() {
             0 => Responsible::Nobody,
             1 => Responsible::One(authorities.remove(0)),
@@ -68,11 +81,26 @@ impl App {
         choice: Option<Uuid>,
     ) -> Result<Authority, AppError> {
         let responsibility = responsibility_of(service)?;
-        match self.responsible_for(service, form).await? {
-            Responsible::One(authority) if choice.is_none_or(|c| c == authority.id) => {
-                Ok(authority)
-            }
-            Responsible::Choice(candidates) => candidates
+        let mut candidates = self.candidates(service, form).await?;
+        match candidates.len() {
+            1 if choice.is_none_or(|c| c == candidates[0].id) => Ok(candidates.remove(0)),
+            1 => Err(AppError::Invalid(vec![FieldError {
+                field: "authority".into(),
+                code: "authority_not_responsible".into(),
+                message: Text::new(
+                    "Die gewählte Behörde ist für diesen Ort nicht zuständig.",
+                    "The chosen authority is not responsible for this place.",
+                ),
+            }])),
+            0 => Err(AppError::Invalid(vec![FieldError {
+                field: responsibility.postal_code_field.clone(),
+                code: "no_responsible_authority".into(),
+                message: Text::new(
+                    "Für diesen Ort ist in diesem Portal keine Behörde zuständig. Bitte prüfen Sie die Postleitzahl; stimmt sie, wenden Sie sich bitte an Ihre Gemeinde.",
+                    "No authority in this portal is responsible for this place. Please check the postal code; if it is right, please contact your municipality.",
+                ),
+            }])),
+            _ => candidates
                 .into_iter()
                 .find(|a| Some(a.id) == choice)
                 .ok_or_else(|| {
@@ -85,22 +113,6 @@ impl App {
                         ),
                     }])
                 }),
-            Responsible::One(_) => Err(AppError::Invalid(vec![FieldError {
-                field: "authority".into(),
-                code: "authority_not_responsible".into(),
-                message: Text::new(
-                    "Die gewählte Behörde ist für diesen Ort nicht zuständig.",
-                    "The chosen authority is not responsible for this place.",
-                ),
-            }])),
-            Responsible::Nobody => Err(AppError::Invalid(vec![FieldError {
-                field: responsibility.postal_code_field.clone(),
-                code: "no_responsible_authority".into(),
-                message: Text::new(
-                    "Für diesen Ort ist in diesem Portal keine Behörde zuständig. Bitte prüfen Sie die Postleitzahl; stimmt sie, wenden Sie sich bitte an Ihre Gemeinde.",
-                    "No authority in this portal is responsible for this place. Please check the postal code; if it is right, please contact your municipality.",
-                ),
-            }])),
         }
     }
 

@@ -5,6 +5,7 @@ use amtsweg_domain::Text;
 use amtsweg_domain::case::CaseError;
 use amtsweg_domain::participation::{Answer, PartyKind, Statement};
 use amtsweg_server::app::AppError;
+use amtsweg_server::app::views::DocumentInfo;
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query};
@@ -127,7 +128,7 @@ impl PartyRequestPage {
 
 fn doc_rows(
     request_id: Uuid,
-    documents: &[amtsweg_store::Document],
+    documents: &[DocumentInfo],
     types: &[(String, Text)],
     lang: Lang,
 ) -> Vec<DocRow> {

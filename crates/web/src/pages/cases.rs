@@ -212,7 +212,7 @@ pub async fn case_page(
     let (pending, documents): (Vec<_>, Vec<_>) = view
         .documents
         .iter()
-        .partition(|d| d.origin == amtsweg_store::DocumentOrigin::PendingSupplement);
+        .partition(|d| d.origin == amtsweg_domain::document::DocumentOrigin::PendingSupplement);
     let status = match (&problem, &failure) {
         (Some((p, _)), _) => p.status,
         (_, Some(e)) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST),

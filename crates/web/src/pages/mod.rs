@@ -9,9 +9,10 @@ pub mod uploads;
 
 use amtsweg_domain::case::Event;
 use amtsweg_domain::deadlines::{CaseDeadline, Party, Status};
+use amtsweg_domain::document::DocumentOrigin;
 use amtsweg_domain::service::ServiceDefinition;
 use amtsweg_server::app::AppError;
-use amtsweg_store::{Document, DocumentOrigin, EventRecord};
+use amtsweg_server::app::views::{CaseEvent, DocumentInfo};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -93,7 +94,7 @@ pub fn origin_label(origin: DocumentOrigin, lang: Lang) -> &'static str {
     }
 }
 
-pub fn doc_row(service: &ServiceDefinition, doc: &Document, lang: Lang) -> DocRow {
+pub fn doc_row(service: &ServiceDefinition, doc: &DocumentInfo, lang: Lang) -> DocRow {
     let href = match (doc.origin, doc.case_id) {
         (DocumentOrigin::Notice, Some(case_id)) => format!("/cases/{case_id}/notice"),
         _ => format!("/documents/{}", doc.id),
@@ -190,11 +191,7 @@ pub struct EventRow {
     pub current: bool,
 }
 
-pub fn event_rows(
-    service: &ServiceDefinition,
-    events: &[EventRecord],
-    lang: Lang,
-) -> Vec<EventRow> {
+pub fn event_rows(service: &ServiceDefinition, events: &[CaseEvent], lang: Lang) -> Vec<EventRow> {
     let t = i18n::t(lang);
     let count = events.len();
     events

@@ -3,8 +3,8 @@
 use amtsweg_domain::Text;
 use amtsweg_domain::form::FieldError;
 use amtsweg_domain::policy::Role;
+use amtsweg_domain::policy::SessionKind;
 use amtsweg_server::app::{AppError, NewAccount, Principal};
-use amtsweg_store::SessionKind;
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::http::{HeaderValue, StatusCode, header};

@@ -371,8 +371,8 @@ async fn work_case_page(
             .filter(|d| {
                 matches!(
                     d.origin,
-                    amtsweg_store::DocumentOrigin::Application
-                        | amtsweg_store::DocumentOrigin::Supplement
+                    amtsweg_domain::document::DocumentOrigin::Application
+                        | amtsweg_domain::document::DocumentOrigin::Supplement
                 )
             })
             .map(|d| {
