@@ -224,3 +224,75 @@ async fn the_openapi_document() {
         .expect("json");
     insta::assert_snapshot!("openapi", document);
 }
+
+/// Every problem code a client can meet (`code` of a problem, `code` of a field error), read
+/// from where they are made, frozen: clients branch on them, so renaming one is a change of
+/// the contract.
+#[test]
+fn the_problem_codes() {
+    fn sources(dir: &std::path::Path, into: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).expect("dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                sources(&path, into);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("source");
+                into.push((path.display().to_string(), text));
+            }
+        }
+    }
+    /// The snake_case literals right after each marker.
+    fn literals_after(text: &str, marker: &str) -> Vec<String> {
+        text.match_indices(marker)
+            .filter_map(|(at, _)| {
+                let rest = text[at + marker.len()..].trim_start();
+                let rest = rest.strip_prefix('"')?;
+                let end = rest.find('"')?;
+                let code = &rest[..end];
+                (!code.is_empty()
+                    && code
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+                .then(|| code.to_string())
+            })
+            .collect()
+    }
+    /// The string literals of the arms of a `fn code` in an `impl <name>` block.
+    fn codes_of(text: &str, name: &str) -> Vec<String> {
+        let Some(start) = text.find(&format!("impl {name} {{")) else {
+            return Vec::new();
+        };
+        let body = &text[start..];
+        let Some(f) = body.find("pub fn code(") else {
+            return Vec::new();
+        };
+        let body = &body[f..];
+        let end = body.find("\n    }\n").unwrap_or(body.len());
+        literals_after(&body[..end], "=>")
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    sources(&root.join("crates/server/src"), &mut files);
+    sources(&root.join("crates/domain/src"), &mut files);
+    sources(&root.join("crates/web/src"), &mut files);
+    let mut codes = std::collections::BTreeSet::new();
+    for (_, text) in &files {
+        for marker in ["bad_request(", "code: \"", "code:"] {
+            codes.extend(literals_after(text, marker));
+        }
+        codes.extend(codes_of(text, "AppError"));
+        codes.extend(codes_of(text, "CaseError"));
+    }
+    // field error codes made by a helper: field_error("field", "code", …)
+    for (_, text) in &files {
+        for (at, _) in text.match_indices("field_error(") {
+            let args = &text[at..text.len().min(at + 200)];
+            if let Some(code) = literals_after(args, ",").into_iter().next() {
+                codes.insert(code);
+            }
+        }
+    }
+    assert!(codes.len() > 30, "only {} codes found", codes.len());
+    let golden = codes.into_iter().collect::<Vec<_>>().join("\n");
+    insta::assert_snapshot!("problem_codes", golden);
+}

@@ -76,6 +76,15 @@ fn with_database(url: &str, name: &str) -> String {
 }
 
 async fn postgres() -> (Arc<dyn Store>, PgDatabase) {
+    let db = empty_postgres().await;
+    let store = PostgresStore::open(&with_database(&db.admin, &db.name))
+        .await
+        .expect("open PostgreSQL store");
+    (Arc::new(store), db)
+}
+
+/// A fresh PostgreSQL database without any schema, dropped with the returned value.
+async fn empty_postgres() -> PgDatabase {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let admin = admin_url();
     let name = format!(
@@ -97,11 +106,7 @@ async fn postgres() -> (Arc<dyn Store>, PgDatabase) {
         .await
         .expect("create test database");
     let _ = conn.close().await;
-    let db = PgDatabase { admin, name };
-    let store = PostgresStore::open(&with_database(&db.admin, &db.name))
-        .await
-        .expect("open PostgreSQL store");
-    (Arc::new(store), db)
+    PgDatabase { admin, name }
 }
 
 impl Drop for PgDatabase {
@@ -239,6 +244,7 @@ async fn verify(store: &dyn Store) -> Verification {
 
 mod cases;
 mod concurrency;
+mod migrations;
 mod participation;
 mod records;
 use cases::*;
