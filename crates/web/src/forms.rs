@@ -10,14 +10,14 @@ use crate::errors::Failure;
 use crate::format;
 use crate::i18n::{self, Lang};
 
-/// A posted `application/x-www-form-urlencoded` form, in the order of its fields.
+/// A posted `application/x-www-form-urlencoded` form, in the order of its fields. Handlers get
+/// it only through the extractors that check its CSRF token first (`crate::session::SessionForm`,
+/// `AnonForm`, `LogoutForm`): there is no way to read a form without the check.
 pub struct Fields(pub Vec<(String, String)>);
 
-impl<S: Send + Sync> FromRequest<S> for Fields {
-    type Rejection = Failure;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Failure> {
-        match Form::<Vec<(String, String)>>::from_request(req, state).await {
+impl Fields {
+    pub(crate) async fn read(req: Request) -> Result<Self, Failure> {
+        match Form::<Vec<(String, String)>>::from_request(req, &()).await {
             Ok(Form(pairs)) => Ok(Fields(pairs)),
             Err(e) => {
                 tracing::info!(error = %e, "unreadable form");
@@ -30,9 +30,7 @@ impl<S: Send + Sync> FromRequest<S> for Fields {
             }
         }
     }
-}
 
-impl Fields {
     /// The first value of a name.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0

@@ -7,13 +7,14 @@ use std::sync::Arc;
 use amtsweg_domain::policy::SessionKind;
 use amtsweg_server::app::{AppError, Principal};
 use amtsweg_server::auth::{constant_time_eq, random_token};
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, Uri, header};
 use cookie::{Cookie, SameSite};
 
 use crate::Web;
 use crate::errors::Failure;
+use crate::forms::Fields;
 use crate::i18n::{self, Lang, Strings};
 
 pub const SESSION_COOKIE: &str = "amtsweg_session";
@@ -135,7 +136,7 @@ impl Ctx {
     }
 
     /// Checks the CSRF token of a form sent by a logged-in person.
-    pub fn check_csrf(&self, sent: Option<&str>) -> Result<(), Failure> {
+    fn check_csrf(&self, sent: Option<&str>) -> Result<(), Failure> {
         let user = self.user()?;
         match sent {
             Some(sent) if constant_time_eq(sent, &user.csrf_token) => Ok(()),
@@ -144,7 +145,7 @@ impl Ctx {
     }
 
     /// Checks the double-submit token of the anonymous forms (login, registration).
-    pub fn check_anon_csrf(&self, sent: Option<&str>) -> Result<(), Failure> {
+    fn check_anon_csrf(&self, sent: Option<&str>) -> Result<(), Failure> {
         match (sent, &self.anon_csrf) {
             (Some(sent), Some(cookie)) if constant_time_eq(sent, cookie) => Ok(()),
             _ => Err(Failure::Csrf),
@@ -206,6 +207,101 @@ impl FromRequestParts<Arc<Web>> for Ctx {
         Ctx::from_request(web.clone(), &parts.headers, &parts.uri, &parts.method)
             .await
             .map_err(Failure::App)
+    }
+}
+
+/// A form posted by a signed-in person, its session CSRF token checked before the handler
+/// runs. Page handlers get form fields only through this and the two below, so none can
+/// forget the check (`crates/cli/tests/csrf.rs` tries every POST route).
+pub struct SessionForm {
+    pub ctx: Ctx,
+    pub fields: Fields,
+}
+
+/// A form of the signed-out pages (login, registration): the double-submit cookie and field
+/// must match.
+pub struct AnonForm {
+    pub ctx: Ctx,
+    pub fields: Fields,
+}
+
+/// The logout form: the session token when there is a session; without one there is nothing
+/// to protect, and logging out only clears the cookie.
+pub struct LogoutForm {
+    pub ctx: Ctx,
+}
+
+/// A multipart upload by a signed-in person whose first part, the CSRF token, is checked
+/// before any file byte is read.
+pub struct SessionMultipart {
+    pub ctx: Ctx,
+    pub multipart: Multipart,
+}
+
+async fn ctx_and_form(req: Request, web: &Arc<Web>) -> Result<(Ctx, Fields), Failure> {
+    let (mut parts, body) = req.into_parts();
+    let ctx = Ctx::from_request_parts(&mut parts, web).await?;
+    let fields = Fields::read(Request::from_parts(parts, body)).await?;
+    Ok((ctx, fields))
+}
+
+impl FromRequest<Arc<Web>> for SessionForm {
+    type Rejection = Failure;
+
+    async fn from_request(req: Request, web: &Arc<Web>) -> Result<Self, Failure> {
+        let (ctx, fields) = ctx_and_form(req, web).await?;
+        ctx.check_csrf(fields.get("csrf"))?;
+        Ok(SessionForm { ctx, fields })
+    }
+}
+
+impl FromRequest<Arc<Web>> for AnonForm {
+    type Rejection = Failure;
+
+    async fn from_request(req: Request, web: &Arc<Web>) -> Result<Self, Failure> {
+        let (ctx, fields) = ctx_and_form(req, web).await?;
+        ctx.check_anon_csrf(fields.get("csrf"))?;
+        Ok(AnonForm { ctx, fields })
+    }
+}
+
+impl FromRequest<Arc<Web>> for LogoutForm {
+    type Rejection = Failure;
+
+    async fn from_request(req: Request, web: &Arc<Web>) -> Result<Self, Failure> {
+        let (ctx, fields) = ctx_and_form(req, web).await?;
+        if ctx.principal.is_some() {
+            ctx.check_csrf(fields.get("csrf"))?;
+        }
+        Ok(LogoutForm { ctx })
+    }
+}
+
+impl FromRequest<Arc<Web>> for SessionMultipart {
+    type Rejection = Failure;
+
+    async fn from_request(req: Request, web: &Arc<Web>) -> Result<Self, Failure> {
+        let (mut parts, body) = req.into_parts();
+        let ctx = Ctx::from_request_parts(&mut parts, web).await?;
+        ctx.user()?;
+        let mut multipart = Multipart::from_request(Request::from_parts(parts, body), web)
+            .await
+            .map_err(|_| Failure::Csrf)?;
+        let mut field = match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("csrf") => field,
+            _ => return Err(Failure::Csrf),
+        };
+        let mut token = Vec::new();
+        while let Ok(Some(chunk)) = field.chunk().await {
+            token.extend_from_slice(&chunk);
+            if token.len() > 200 {
+                return Err(Failure::Csrf);
+            }
+        }
+        drop(field);
+        let token = String::from_utf8(token).map_err(|_| Failure::Csrf)?;
+        ctx.check_csrf(Some(&token))?;
+        Ok(SessionMultipart { ctx, multipart })
     }
 }
 

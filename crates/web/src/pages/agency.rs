@@ -7,22 +7,19 @@ use amtsweg_domain::participation::{Answer, PartyKind, Statement};
 use amtsweg_server::app::AppError;
 use amtsweg_server::app::views::DocumentInfo;
 use askama::Template;
-use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path, Query};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use uuid::Uuid;
 
 use super::staff::ConditionRow;
-use super::uploads::{
-    UploadProblem, check_first_csrf, drain, file_response, multipart_of, open_upload,
-};
+use super::uploads::{UploadProblem, drain, file_response, open_upload};
 use super::{DocRow, DoneQuery, parse_id};
 use crate::errors::{Failure, PageResult, render, see_other};
 use crate::format;
 use crate::forms::{ErrorLink, Fields, OptionView};
 use crate::i18n::{self, Lang};
 use crate::layout::Page;
-use crate::session::Ctx;
+use crate::session::{Ctx, SessionForm, SessionMultipart};
 
 pub struct RequestRow {
     pub href: String,
@@ -387,9 +384,11 @@ fn parse_statement(fields: &Fields, input: &mut StatementInput) -> Result<Statem
     })
 }
 
-pub async fn statement(ctx: Ctx, Path(id): Path<String>, fields: Fields) -> PageResult {
+pub async fn statement(
+    Path(id): Path<String>,
+    SessionForm { ctx, fields }: SessionForm,
+) -> PageResult {
     let user = ctx.user()?;
-    ctx.check_csrf(fields.get("csrf"))?;
     let request_id = parse_id(&id)?;
     let mut input = StatementInput::default();
     let result = match parse_statement(&fields, &mut input) {
@@ -407,9 +406,11 @@ pub async fn statement(ctx: Ctx, Path(id): Path<String>, fields: Fields) -> Page
     }
 }
 
-pub async fn extension(ctx: Ctx, Path(id): Path<String>, fields: Fields) -> PageResult {
+pub async fn extension(
+    Path(id): Path<String>,
+    SessionForm { ctx, fields }: SessionForm,
+) -> PageResult {
     let user = ctx.user()?;
-    ctx.check_csrf(fields.get("csrf"))?;
     let request_id = parse_id(&id)?;
     let input = StatementInput {
         until: fields.get("until").unwrap_or("").to_string(),
@@ -443,14 +444,11 @@ pub async fn extension(ctx: Ctx, Path(id): Path<String>, fields: Fields) -> Page
 }
 
 pub async fn attachment(
-    ctx: Ctx,
     Path(id): Path<String>,
-    multipart: Result<Multipart, MultipartRejection>,
+    SessionMultipart { ctx, mut multipart }: SessionMultipart,
 ) -> PageResult {
     let user = ctx.user()?;
     let request_id = parse_id(&id)?;
-    let mut multipart = multipart_of(multipart)?;
-    check_first_csrf(&ctx, &mut multipart).await?;
     let source = match open_upload(&mut multipart).await? {
         Ok(source) => source,
         Err(problem) => {

@@ -13,10 +13,10 @@ use super::uploads::{UploadProblem, type_options};
 use super::{DocRow, DoneQuery, EventRow, doc_row, event_rows, parse_id, state_view};
 use crate::errors::{Failure, PageResult, render, see_other};
 use crate::format;
-use crate::forms::{ErrorLink, Fields, OptionView};
+use crate::forms::{ErrorLink, OptionView};
 use crate::i18n::{self, Lang};
 use crate::layout::Page;
-use crate::session::Ctx;
+use crate::session::{Ctx, SessionForm};
 
 pub struct DraftRow {
     pub service: String,
@@ -291,12 +291,10 @@ pub async fn case(ctx: Ctx, Path(id): Path<String>, Query(q): Query<DoneQuery>) 
 
 /// The applicant's actions: hand in the supplement, withdraw.
 pub async fn act(
-    ctx: Ctx,
     Path((id, action)): Path<(String, String)>,
-    fields: Fields,
+    SessionForm { ctx, fields }: SessionForm,
 ) -> PageResult {
     let user = ctx.user()?;
-    ctx.check_csrf(fields.get("csrf"))?;
     let case_id = parse_id(&id)?;
     use amtsweg_server::app::CaseAction;
     let (case_action, code) = match action.as_str() {

@@ -11,10 +11,10 @@ use uuid::Uuid;
 
 use super::{DoneQuery, parse_id};
 use crate::errors::{PageResult, render, see_other};
-use crate::forms::{ErrorLink, FieldView, Fields, display_value, field_view, message};
+use crate::forms::{ErrorLink, FieldView, display_value, field_view, message};
 use crate::i18n::{self, Lang};
 use crate::layout::Page;
-use crate::session::Ctx;
+use crate::session::{Ctx, SessionForm};
 
 /// One entry of the step list: the form's steps, then documents, then review.
 pub struct StepLink {
@@ -136,9 +136,8 @@ fn missing_on_step(
     }
 }
 
-pub async fn create(ctx: Ctx, fields: Fields) -> PageResult {
+pub async fn create(SessionForm { ctx, fields }: SessionForm) -> PageResult {
     let user = ctx.user()?;
-    ctx.check_csrf(fields.get("csrf"))?;
     let service_id = fields.get("service_id").unwrap_or("");
     let draft = ctx.app().create_draft(user, service_id).await?;
     Ok(see_other(&format!("/drafts/{}/steps/1", draft.id)))
@@ -244,12 +243,10 @@ pub async fn step(
 }
 
 pub async fn save_step(
-    ctx: Ctx,
     Path((id, n)): Path<(String, String)>,
-    fields: Fields,
+    SessionForm { ctx, fields }: SessionForm,
 ) -> PageResult {
     let user = ctx.user()?;
-    ctx.check_csrf(fields.get("csrf"))?;
     let draft_id = parse_id(&id)?;
     let view = ctx.app().draft_view(user, draft_id).await?;
     if let Some(case_id) = view.draft.case_id {
@@ -500,9 +497,11 @@ pub async fn review(ctx: Ctx, Path(id): Path<String>) -> PageResult {
     render_review(&ctx, draft_id, None).await
 }
 
-pub async fn submit(ctx: Ctx, Path(id): Path<String>, fields: Fields) -> PageResult {
+pub async fn submit(
+    Path(id): Path<String>,
+    SessionForm { ctx, fields }: SessionForm,
+) -> PageResult {
     let user = ctx.user()?;
-    ctx.check_csrf(fields.get("csrf"))?;
     let draft_id = parse_id(&id)?;
     let key = fields
         .get("idempotency_key")

@@ -12,10 +12,10 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::errors::{Failure, PageResult, render, see_other};
-use crate::forms::{ErrorLink, Fields};
+use crate::forms::ErrorLink;
 use crate::i18n::Lang;
 use crate::layout::Page;
-use crate::session::{self, Ctx, is_local_path};
+use crate::session::{self, AnonForm, Ctx, LogoutForm, is_local_path};
 
 pub struct ServiceCard {
     pub id: String,
@@ -184,8 +184,7 @@ async fn open_session(
     )))
 }
 
-pub async fn login(ctx: Ctx, fields: Fields) -> PageResult {
-    ctx.check_anon_csrf(fields.get("csrf"))?;
+pub async fn login(AnonForm { ctx, fields }: AnonForm) -> PageResult {
     let email = fields.get("email").unwrap_or("").trim().to_string();
     let password = fields.get("password").unwrap_or("");
     let next = fields
@@ -290,8 +289,7 @@ fn field_error(field: &str, message: Text) -> FieldError {
     }
 }
 
-pub async fn register(ctx: Ctx, fields: Fields) -> PageResult {
-    ctx.check_anon_csrf(fields.get("csrf"))?;
+pub async fn register(AnonForm { ctx, fields }: AnonForm) -> PageResult {
     let t_de = &crate::i18n::DE;
     let t_en = &crate::i18n::EN;
     let input = RegisterInput {
@@ -339,11 +337,10 @@ pub async fn register(ctx: Ctx, fields: Fields) -> PageResult {
     register_page(&ctx, input, &errors, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
-pub async fn logout(ctx: Ctx, fields: Fields) -> PageResult {
+pub async fn logout(LogoutForm { ctx }: LogoutForm) -> PageResult {
     let secure = ctx.app().config.secure_cookies();
     let principal: Option<&Principal> = ctx.principal.as_ref();
     if let Some(principal) = principal {
-        ctx.check_csrf(fields.get("csrf"))?;
         ctx.app().logout(principal).await?;
     }
     Ok(no_store(with_cookie(

@@ -17,7 +17,7 @@ use crate::format;
 use crate::forms::{ErrorLink, Fields, OptionView};
 use crate::i18n::{self, Lang};
 use crate::layout::Page;
-use crate::session::{Ctx, encode_query};
+use crate::session::{Ctx, SessionForm, encode_query};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct InboxParams {
@@ -669,12 +669,10 @@ fn parse_action(action: &str, fields: &Fields) -> Result<(CaseAction, ActionInpu
 }
 
 pub async fn act(
-    ctx: Ctx,
     Path((id, action)): Path<(String, String)>,
-    fields: Fields,
+    SessionForm { ctx, fields }: SessionForm,
 ) -> PageResult {
     let user = ctx.user()?;
-    ctx.check_csrf(fields.get("csrf"))?;
     let case_id = parse_id(&id)?;
     if !user.user.role.is_staff() {
         return Err(Failure::App(AppError::Forbidden));
@@ -707,12 +705,10 @@ pub async fn act(
 
 /// The caseworker grants or refuses an agency's request for more time.
 pub async fn decide_extension(
-    ctx: Ctx,
     Path((id, request)): Path<(String, String)>,
-    fields: Fields,
+    SessionForm { ctx, fields }: SessionForm,
 ) -> PageResult {
     let user = ctx.user()?;
-    ctx.check_csrf(fields.get("csrf"))?;
     let case_id = parse_id(&id)?;
     let request_id = parse_id(&request)?;
     let grant = fields.get("grant") == Some("yes");

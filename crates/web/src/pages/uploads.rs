@@ -6,7 +6,7 @@ use amtsweg_domain::service::{Condition, ServiceDefinition};
 use amtsweg_server::app::{AppError, DocumentDownload, Principal, UploadSource};
 use askama::Template;
 use axum::body::Body;
-use axum::extract::multipart::{Field, MultipartRejection};
+use axum::extract::multipart::Field;
 use axum::extract::{Multipart, Path, Query};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -17,10 +17,10 @@ use super::drafts::{StepLink, step_links};
 use super::{DocRow, DoneQuery, doc_row, parse_id};
 use crate::errors::{Failure, PageResult, render, see_other};
 use crate::format;
-use crate::forms::{ErrorLink, Fields, OptionView, display_value};
+use crate::forms::{ErrorLink, OptionView, display_value};
 use crate::i18n::{self, Lang};
 use crate::layout::Page;
-use crate::session::Ctx;
+use crate::session::{Ctx, SessionForm, SessionMultipart};
 
 /// What went wrong with an upload, shown at the upload form.
 pub struct UploadProblem {
@@ -89,18 +89,6 @@ async fn small_text(field: &mut Field<'_>, limit: usize) -> Result<String, AppEr
     String::from_utf8(bytes).map_err(|_| broken_upload())
 }
 
-/// Checks the CSRF token, which must be the first part, before anything is streamed.
-pub(super) async fn check_first_csrf(ctx: &Ctx, multipart: &mut Multipart) -> Result<(), Failure> {
-    let mut field = match multipart.next_field().await {
-        Ok(Some(field)) if field.name() == Some("csrf") => field,
-        _ => return Err(Failure::Csrf),
-    };
-    let token = small_text(&mut field, 200)
-        .await
-        .map_err(|_| Failure::Csrf)?;
-    ctx.check_csrf(Some(&token))
-}
-
 /// The file part as streamed to the store: its first bytes (already read), then the rest.
 type FileBody<'a> = Field<'a>;
 
@@ -154,12 +142,6 @@ pub(super) async fn drain(multipart: &mut Multipart) {
     while let Ok(Some(mut field)) = multipart.next_field().await {
         while let Ok(Some(_)) = field.chunk().await {}
     }
-}
-
-pub(super) fn multipart_of(
-    multipart: Result<Multipart, MultipartRejection>,
-) -> Result<Multipart, Failure> {
-    multipart.map_err(|_| Failure::Csrf)
 }
 
 pub struct DocTypeRow {
@@ -318,14 +300,11 @@ pub async fn documents(ctx: Ctx, Path(id): Path<String>, Query(q): Query<DoneQue
 }
 
 pub async fn upload(
-    ctx: Ctx,
     Path(id): Path<String>,
-    multipart: Result<Multipart, MultipartRejection>,
+    SessionMultipart { ctx, mut multipart }: SessionMultipart,
 ) -> PageResult {
     let user = ctx.user()?;
     let draft_id = parse_id(&id)?;
-    let mut multipart = multipart_of(multipart)?;
-    check_first_csrf(&ctx, &mut multipart).await?;
     let source = match open_upload(&mut multipart).await? {
         Ok(source) => source,
         Err(problem) => {
@@ -353,12 +332,10 @@ pub async fn upload(
 }
 
 pub async fn delete(
-    ctx: Ctx,
     Path((id, doc)): Path<(String, String)>,
-    fields: Fields,
+    SessionForm { ctx, .. }: SessionForm,
 ) -> PageResult {
     let user = ctx.user()?;
-    ctx.check_csrf(fields.get("csrf"))?;
     let draft_id = parse_id(&id)?;
     ctx.app()
         .delete_draft_document(user, draft_id, parse_id(&doc)?)
@@ -370,14 +347,11 @@ pub async fn delete(
 
 /// A supplement in answer to a document request; problems are shown on the case page.
 pub async fn supplement(
-    ctx: Ctx,
     Path(id): Path<String>,
-    multipart: Result<Multipart, MultipartRejection>,
+    SessionMultipart { ctx, mut multipart }: SessionMultipart,
 ) -> PageResult {
     let user = ctx.user()?;
     let case_id = parse_id(&id)?;
-    let mut multipart = multipart_of(multipart)?;
-    check_first_csrf(&ctx, &mut multipart).await?;
     let source = match open_upload(&mut multipart).await? {
         Ok(source) => source,
         Err(problem) => {
@@ -482,9 +456,8 @@ pub async fn download(ctx: Ctx, Path(id): Path<String>) -> PageResult {
 
 /// Retrieves the notice. A POST with CSRF token, because the first retrieval has legal
 /// effect (§41(2a) VwVfG) and must not be triggered by a link on another site.
-pub async fn notice(ctx: Ctx, Path(id): Path<String>, fields: Fields) -> PageResult {
+pub async fn notice(Path(id): Path<String>, SessionForm { ctx, .. }: SessionForm) -> PageResult {
     let user = ctx.user()?;
-    ctx.check_csrf(fields.get("csrf"))?;
     let download = ctx.app().retrieve_notice(user, parse_id(&id)?).await?;
     Ok(file_response(download).await)
 }
