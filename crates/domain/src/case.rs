@@ -98,6 +98,10 @@ impl ActionKind {
         }
     }
 
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             ActionKind::TakeOver => "take_over",

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use uuid::Uuid;
 
 use super::uploads::{UploadProblem, type_options};
-use super::{DocRow, DoneQuery, EventRow, doc_row, event_rows, parse_id, state_view};
+use super::{ActionForm, DocRow, DoneQuery, EventRow, doc_row, event_rows, parse_id, state_view};
 use crate::errors::{Failure, PageResult, render, see_other};
 use crate::format;
 use crate::forms::{ErrorLink, OptionView};
@@ -147,7 +147,6 @@ impl HearingView {
 #[template(path = "case.html")]
 struct CasePage {
     page: Page,
-    case_id: String,
     file_number: String,
     service_name: String,
     state: String,
@@ -158,13 +157,13 @@ struct CasePage {
     site: String,
     request: Option<RequestView>,
     pending: Vec<DocRow>,
-    supply_label: Option<String>,
-    withdraw_label: Option<String>,
+    supply: Option<ActionForm>,
+    withdraw: Option<ActionForm>,
     notice_href: Option<String>,
     notice_retrieved: Option<String>,
     hearing: Option<HearingView>,
-    respond_label: Option<String>,
-    waive_label: Option<String>,
+    respond: Option<ActionForm>,
+    waive: Option<ActionForm>,
     waived: bool,
     documents: Vec<DocRow>,
     events: Vec<EventRow>,
@@ -203,12 +202,6 @@ pub async fn case_page(
     let view = ctx.app().case_view(user, case_id).await?;
     let service = view.service;
     let state = state_view(Some(service), &view.record.state, lang);
-    let label_of = |kind: ActionKind| {
-        view.actions
-            .iter()
-            .find(|a| a.action == kind)
-            .map(|a| a.label.get(lang).to_string())
-    };
     let (pending, documents): (Vec<_>, Vec<_>) = view
         .documents
         .iter()
@@ -234,18 +227,22 @@ pub async fn case_page(
         .case
         .notice_document_id
         .map(|_| format!("/cases/{case_id}/notice"));
-    let supply_label =
-        label_of(ActionKind::SupplyDocuments).map(|_| ctx.t().supply_button.to_string());
+    let base = format!("/cases/{case_id}");
+    let form_of = |kind: ActionKind| ActionForm::offered(&base, &view.actions, kind, lang);
+    // handing in the supplement reads better as "hand in" than as the process step's name
+    let supply = form_of(ActionKind::SupplyDocuments).map(|f| ActionForm {
+        label: ctx.t().supply_button.to_string(),
+        ..f
+    });
     let case = &view.record.case;
-    let waive_label = label_of(ActionKind::WaiveDeemedApproval);
-    let respond_label = label_of(ActionKind::RespondToHearing);
+    let waive = form_of(ActionKind::WaiveDeemedApproval);
+    let respond = form_of(ActionKind::RespondToHearing);
     let title = i18n::case_title(lang, view.record.file_number.as_str());
     let page = ctx.page(title).await;
     Ok(render(
         status,
         &CasePage {
             page,
-            case_id: case_id.to_string(),
             file_number: view.record.file_number.to_string(),
             service_name: service.name.get(lang).to_string(),
             state: state.label,
@@ -259,13 +256,13 @@ pub async fn case_page(
                 deadline: format::date(lang, r.deadline),
             }),
             pending: pending.iter().map(|d| doc_row(service, d, lang)).collect(),
-            supply_label,
-            withdraw_label: label_of(ActionKind::Withdraw),
+            supply,
+            withdraw: form_of(ActionKind::Withdraw),
             notice_href,
             notice_retrieved: App::notice_retrieved_at(&view).map(|at| format::datetime(lang, at)),
             hearing: HearingView::of(case, lang),
-            respond_label,
-            waive_label,
+            respond,
+            waive,
             waived: case.deemed_approval_waived,
             documents: documents
                 .iter()
@@ -297,18 +294,17 @@ pub async fn act(
     let user = ctx.user()?;
     let case_id = parse_id(&id)?;
     use amtsweg_server::app::CaseAction;
-    let (case_action, code) = match action.as_str() {
-        "supply_documents" => (CaseAction::SupplyDocuments, "supply_documents"),
-        "withdraw" => (CaseAction::Withdraw, "withdraw"),
-        "respond_to_hearing" => (
-            CaseAction::RespondToHearing {
-                text: fields.get("text").unwrap_or("").to_string(),
-            },
-            "respond_to_hearing",
-        ),
-        "waive_deemed_approval" => (CaseAction::WaiveDeemedApproval, "waive_deemed_approval"),
+    let kind = ActionKind::parse(&action).ok_or(Failure::App(AppError::NotFound))?;
+    let case_action = match kind {
+        ActionKind::SupplyDocuments => CaseAction::SupplyDocuments,
+        ActionKind::Withdraw => CaseAction::Withdraw,
+        ActionKind::RespondToHearing => CaseAction::RespondToHearing {
+            text: fields.get("text").unwrap_or("").to_string(),
+        },
+        ActionKind::WaiveDeemedApproval => CaseAction::WaiveDeemedApproval,
         _ => return Err(Failure::App(AppError::NotFound)),
     };
+    let code = kind.code();
     match ctx.app().act(user, case_id, case_action).await {
         Ok(_) => Ok(see_other(&format!("/cases/{case_id}?done={code}"))),
         Err(e @ (AppError::Case(_) | AppError::Conflict { .. } | AppError::BadRequest { .. })) => {

@@ -71,6 +71,31 @@ pub fn state_view(service: Option<&ServiceDefinition>, state: &str, lang: Lang) 
 }
 
 /// A document in a list.
+/// A form that takes one action of the process: its address from the action's code, its label
+/// from the process definition (`process.toml`), never a literal in a template.
+pub struct ActionForm {
+    pub href: String,
+    pub label: String,
+}
+
+impl ActionForm {
+    /// The form of `kind` if the process offers it to the viewer now (`actions` of the view).
+    pub fn offered(
+        base: &str,
+        actions: &[&amtsweg_domain::service::Transition],
+        kind: amtsweg_domain::case::ActionKind,
+        lang: Lang,
+    ) -> Option<ActionForm> {
+        actions
+            .iter()
+            .find(|a| a.action == kind)
+            .map(|a| ActionForm {
+                href: format!("{base}/actions/{}", kind.code()),
+                label: a.label.get(lang).to_string(),
+            })
+    }
+}
+
 pub struct DocRow {
     pub id: String,
     pub href: String,

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::cases::RequestView;
 use super::drafts::{SummarySection, summary};
-use super::{DocRow, DoneQuery, EventRow, doc_row, event_rows, parse_id, state_view};
+use super::{ActionForm, DocRow, DoneQuery, EventRow, doc_row, event_rows, parse_id, state_view};
 use crate::errors::{Failure, PageResult, render, see_other};
 use crate::format;
 use crate::forms::{ErrorLink, Fields, OptionView};
@@ -232,14 +232,13 @@ struct WorkCasePage {
     documents: Vec<DocRow>,
     events: Vec<EventRow>,
     deadlines: Vec<super::DeadlineRow>,
-    take_over: Option<String>,
-    confirm_complete: Option<String>,
-    request_documents: Option<String>,
-    approve: Option<String>,
-    refuse: Option<String>,
-    issue_notice: Option<String>,
-    start_participation: Option<String>,
-    start_hearing: Option<String>,
+    /// The actions without input, one button each, in the order of the process.
+    buttons: Vec<ActionForm>,
+    request_documents: Option<ActionForm>,
+    approve: Option<ActionForm>,
+    refuse: Option<ActionForm>,
+    start_participation: Option<ActionForm>,
+    start_hearing: Option<ActionForm>,
     participation: Vec<ParticipationRow>,
     party_options: Vec<CheckOption>,
     share_options: Vec<CheckOption>,
@@ -267,12 +266,10 @@ impl WorkCasePage {
     }
 
     fn has_actions(&self) -> bool {
-        self.take_over.is_some()
-            || self.confirm_complete.is_some()
+        !self.buttons.is_empty()
             || self.request_documents.is_some()
             || self.approve.is_some()
             || self.refuse.is_some()
-            || self.issue_notice.is_some()
             || self.start_participation.is_some()
             || self.start_hearing.is_some()
     }
@@ -295,12 +292,8 @@ async fn work_case_page(
     let record = &view.record;
     let state = state_view(Some(service), &record.state, lang);
     let mine = record.case.assignee_id == Some(user.user.id);
-    let label_of = |kind: ActionKind| {
-        view.actions
-            .iter()
-            .find(|a| a.action == kind)
-            .map(|a| a.label.get(lang).to_string())
-    };
+    let base = format!("/work/cases/{case_id}");
+    let form_of = |kind: ActionKind| ActionForm::offered(&base, &view.actions, kind, lang);
     let decision = record.case.decision.as_ref().map(|d| match d {
         Decision::Approval { conditions } => DecisionView {
             approval: true,
@@ -349,7 +342,7 @@ async fn work_case_page(
         .iter()
         .map(|p| participation_row(p, lang, &kind_label))
         .collect();
-    let start_participation = label_of(ActionKind::StartParticipation);
+    let start_participation = form_of(ActionKind::StartParticipation);
     let (party_options, share_options) = if start_participation.is_some() {
         let directory = app.directory(user).await?;
         let parties = directory
@@ -494,15 +487,23 @@ async fn work_case_page(
                 .collect(),
             events: event_rows(service, &view.events, lang),
             deadlines: super::deadline_rows(&view.deadlines, lang),
-            take_over: label_of(ActionKind::TakeOver).filter(|_| !mine),
-            confirm_complete: label_of(ActionKind::ConfirmComplete),
-            request_documents: label_of(ActionKind::RequestDocuments),
-            approve: label_of(ActionKind::Approve),
-            refuse: label_of(ActionKind::Refuse),
-            issue_notice: label_of(ActionKind::IssueNotice)
-                .filter(|_| record.case.decision.is_some()),
+            buttons: view
+                .actions
+                .iter()
+                .map(|a| a.action)
+                .filter(|kind| match kind {
+                    ActionKind::TakeOver => !mine,
+                    ActionKind::ConfirmComplete => true,
+                    ActionKind::IssueNotice => record.case.decision.is_some(),
+                    _ => false,
+                })
+                .filter_map(form_of)
+                .collect(),
+            request_documents: form_of(ActionKind::RequestDocuments),
+            approve: form_of(ActionKind::Approve),
+            refuse: form_of(ActionKind::Refuse),
             start_participation,
-            start_hearing: label_of(ActionKind::StartHearing),
+            start_hearing: form_of(ActionKind::StartHearing),
             participation: participation_rows,
             party_options,
             share_options,
@@ -601,10 +602,10 @@ pub async fn case(ctx: Ctx, Path(id): Path<String>, Query(q): Query<DoneQuery>) 
 fn parse_action(action: &str, fields: &Fields) -> Result<(CaseAction, ActionInput), AppError> {
     let mut input = ActionInput::default();
     let action_code = action;
-    let action = match action {
-        "take_over" => CaseAction::TakeOver,
-        "confirm_complete" => CaseAction::ConfirmComplete,
-        "request_documents" => {
+    let action = match ActionKind::parse(action).ok_or(AppError::NotFound)? {
+        ActionKind::TakeOver => CaseAction::TakeOver,
+        ActionKind::ConfirmComplete => CaseAction::ConfirmComplete,
+        ActionKind::RequestDocuments => {
             input.defects = fields.get("defects").unwrap_or("").to_string();
             input.deadline = fields.get("deadline").unwrap_or("").to_string();
             CaseAction::RequestDocuments {
@@ -618,7 +619,7 @@ fn parse_action(action: &str, fields: &Fields) -> Result<(CaseAction, ActionInpu
                 deadline: input.deadline.clone(),
             }
         }
-        "approve" => {
+        ActionKind::Approve => {
             let (rows, conditions) = super::conditions_from_form(fields);
             input.conditions = rows;
             let conditions = conditions?;
@@ -631,14 +632,14 @@ fn parse_action(action: &str, fields: &Fields) -> Result<(CaseAction, ActionInpu
                 adopt_statement_conditions: adopt,
             }
         }
-        "refuse" => {
+        ActionKind::Refuse => {
             input.reasons = fields.get("reasons").unwrap_or("").to_string();
             CaseAction::Refuse {
                 reasons: input.reasons.clone(),
             }
         }
-        "issue_notice" => CaseAction::IssueNotice,
-        "start_participation" => {
+        ActionKind::IssueNotice => CaseAction::IssueNotice,
+        ActionKind::StartParticipation => {
             input.parties = fields.all("party").iter().map(|s| s.to_string()).collect();
             input.shared = fields.all("share").iter().map(|s| s.to_string()).collect();
             input.question = fields.get("question").unwrap_or("").to_string();
@@ -654,7 +655,7 @@ fn parse_action(action: &str, fields: &Fields) -> Result<(CaseAction, ActionInpu
                 document_ids: ids(&input.shared)?,
             }
         }
-        "start_hearing" => {
+        ActionKind::StartHearing => {
             input.hearing_reasons = fields.get("hearing_reasons").unwrap_or("").to_string();
             input.hearing_deadline = fields.get("hearing_deadline").unwrap_or("").to_string();
             CaseAction::StartHearing {
