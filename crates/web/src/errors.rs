@@ -97,7 +97,7 @@ impl IntoResponse for Failure {
 }
 
 #[derive(Template)]
-#[template(path = "error.html")]
+#[template(path = "pages/error.html")]
 struct ErrorPage {
     page: Page,
     heading: String,

@@ -32,7 +32,7 @@ pub struct RequestRow {
 }
 
 #[derive(Template)]
-#[template(path = "party_inbox.html")]
+#[template(path = "pages/party_inbox.html")]
 struct PartyInboxPage {
     page: Page,
     rows: Vec<RequestRow>,
@@ -72,7 +72,7 @@ pub struct StatementInput {
 }
 
 #[derive(Template)]
-#[template(path = "party_request.html")]
+#[template(path = "pages/party_request.html")]
 struct PartyRequestPage {
     page: Page,
     request_id: String,

@@ -34,7 +34,7 @@ pub struct CaseRow {
 }
 
 #[derive(Template)]
-#[template(path = "applications.html")]
+#[template(path = "pages/applications.html")]
 struct ApplicationsPage {
     page: Page,
     drafts: Vec<DraftRow>,
@@ -94,7 +94,7 @@ pub async fn applications(ctx: Ctx) -> PageResult {
 }
 
 #[derive(Template)]
-#[template(path = "receipt.html")]
+#[template(path = "pages/receipt.html")]
 struct ReceiptPage {
     page: Page,
     file_number: String,
@@ -144,7 +144,7 @@ impl HearingView {
 }
 
 #[derive(Template)]
-#[template(path = "case.html")]
+#[template(path = "pages/case.html")]
 struct CasePage {
     page: Page,
     file_number: String,
@@ -323,7 +323,7 @@ pub struct MessageRow {
 }
 
 #[derive(Template)]
-#[template(path = "mailbox.html")]
+#[template(path = "pages/mailbox.html")]
 struct MailboxPage {
     page: Page,
     messages: Vec<MessageRow>,
@@ -349,7 +349,7 @@ pub async fn mailbox(ctx: Ctx) -> PageResult {
 }
 
 #[derive(Template)]
-#[template(path = "message.html")]
+#[template(path = "pages/message.html")]
 struct MessagePage {
     page: Page,
     subject: String,

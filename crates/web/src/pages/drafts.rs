@@ -144,7 +144,7 @@ pub async fn create(SessionForm { ctx, fields }: SessionForm) -> PageResult {
 }
 
 #[derive(Template)]
-#[template(path = "step.html")]
+#[template(path = "pages/step.html")]
 struct StepPage {
     page: Page,
     service_name: String,
@@ -375,7 +375,7 @@ pub struct DocLine {
 }
 
 #[derive(Template)]
-#[template(path = "review.html")]
+#[template(path = "pages/review.html")]
 struct ReviewPage {
     page: Page,
     service_name: String,

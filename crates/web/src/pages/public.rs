@@ -24,7 +24,7 @@ pub struct ServiceCard {
 }
 
 #[derive(Template)]
-#[template(path = "start.html")]
+#[template(path = "pages/start.html")]
 struct StartPage {
     page: Page,
     services: Vec<ServiceCard>,
@@ -102,7 +102,7 @@ pub struct NextQuery {
 }
 
 #[derive(Template)]
-#[template(path = "login.html")]
+#[template(path = "pages/login.html")]
 struct LoginPage {
     page: Page,
     form_csrf: String,
@@ -207,7 +207,7 @@ pub async fn login(AnonForm { ctx, fields }: AnonForm) -> PageResult {
 }
 
 #[derive(Template)]
-#[template(path = "register.html")]
+#[template(path = "pages/register.html")]
 struct RegisterPage {
     page: Page,
     form_csrf: String,

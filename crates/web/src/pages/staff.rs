@@ -44,7 +44,7 @@ pub struct InboxRow {
 }
 
 #[derive(Template)]
-#[template(path = "inbox.html")]
+#[template(path = "pages/inbox.html")]
 struct InboxPage {
     page: Page,
     rows: Vec<InboxRow>,
@@ -214,7 +214,7 @@ pub struct StatementCondition {
 }
 
 #[derive(Template)]
-#[template(path = "work_case.html")]
+#[template(path = "pages/work_case.html")]
 struct WorkCasePage {
     page: Page,
     case_id: String,

@@ -181,7 +181,7 @@ pub fn type_options(service: &ServiceDefinition, lang: Lang, selected: &str) -> 
 }
 
 #[derive(Template)]
-#[template(path = "documents.html")]
+#[template(path = "pages/documents.html")]
 struct DocumentsPage {
     page: Page,
     service_name: String,
