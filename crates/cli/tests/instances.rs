@@ -10,6 +10,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use amtsweg_test_support::postgres::PostgresServer;
 use common::*;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};

@@ -5,8 +5,7 @@
 
 mod common;
 
-#[path = "../../../tests/support/s3_server.rs"]
-mod s3_server;
+use amtsweg_test_support::s3 as s3_server;
 
 use common::*;
 use reqwest::StatusCode;

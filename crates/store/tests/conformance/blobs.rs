@@ -6,8 +6,7 @@ use bytes::Bytes;
 use sha2::Digest;
 use tokio::io::AsyncReadExt;
 
-#[path = "../../../../tests/support/s3_server.rs"]
-mod s3_server;
+use amtsweg_test_support::s3 as s3_server;
 use s3_server::S3Server;
 
 /// What a backend holds, to check that failed uploads leave nothing.

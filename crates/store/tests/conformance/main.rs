@@ -7,7 +7,6 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use amtsweg_domain::audit::{ActorId, AuditContent, Verification, Verifier};
 use amtsweg_domain::case::{Case, Event};
@@ -51,33 +50,11 @@ async fn sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
     (Arc::new(store), dir)
 }
 
-/// A fresh PostgreSQL database, dropped when this goes out of scope.
-struct PgDatabase {
-    admin: String,
-    name: String,
-}
-
-fn admin_url() -> String {
-    std::env::var("AMTSWEG_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-/// The admin URL with another database.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, format!("?{query}")),
-        None => (url, String::new()),
-    };
-    let host_start = base.find("://").map_or(0, |i| i + 3);
-    let path_start = base[host_start..]
-        .find('/')
-        .map_or(base.len(), |i| i + host_start);
-    format!("{}/{name}{query}", &base[..path_start])
-}
+use amtsweg_test_support::postgres::TestDatabase as PgDatabase;
 
 async fn postgres() -> (Arc<dyn Store>, PgDatabase) {
     let db = empty_postgres().await;
-    let store = PostgresStore::open(&with_database(&db.admin, &db.name))
+    let store = PostgresStore::open(&db.url)
         .await
         .expect("open PostgreSQL store");
     (Arc::new(store), db)
@@ -85,54 +62,10 @@ async fn postgres() -> (Arc<dyn Store>, PgDatabase) {
 
 /// A fresh PostgreSQL database without any schema, dropped with the returned value.
 async fn empty_postgres() -> PgDatabase {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let admin = admin_url();
-    let name = format!(
-        "amtsweg_test_{}_{}_{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed),
-        Uuid::new_v4().simple().to_string().get(..6).unwrap_or("x")
-    );
-    let mut conn = PgConnection::connect(&admin).await.unwrap_or_else(|e| {
-        panic!(
-            "PostgreSQL is not reachable through AMTSWEG_TEST_POSTGRES ({}): {e}. \
-             The store conformance suite runs against PostgreSQL too; start it \
-             (scripts/install-test-deps does) or point AMTSWEG_TEST_POSTGRES at an admin connection.",
-            amtsweg_store::postgres::redact_url(&admin)
-        )
-    });
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut conn)
+    // made on a thread of its own (it blocks on its own runtime)
+    tokio::task::spawn_blocking(PgDatabase::create)
         .await
-        .expect("create test database");
-    let _ = conn.close().await;
-    PgDatabase { admin, name }
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        let (admin, name) = (self.admin.clone(), self.name.clone());
-        // a runtime of its own: drop may run inside the test's runtime
-        let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async {
-                let mut conn = PgConnection::connect(&admin).await?;
-                sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                )))
-                .execute(&mut conn)
-                .await?;
-                conn.close().await
-            })
-        })
-        .join();
-        if !matches!(dropped, Ok(Ok(()))) {
-            eprintln!("could not drop test database {}", self.name);
-        }
-    }
+        .expect("test database")
 }
 
 struct Fixture {
@@ -315,9 +248,7 @@ async fn corrupt_values_are_named_on_sqlite() {
 #[tokio::test]
 async fn corrupt_values_are_named_on_postgres() {
     let (_, db) = postgres().await;
-    let store = PostgresStore::open(&with_database(&db.admin, &db.name))
-        .await
-        .expect("open");
+    let store = PostgresStore::open(&db.url).await.expect("open");
     let pool = store.pool().clone();
     check_corrupt_values_are_named(&store, async |sql: &str, id: Uuid| {
         sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))

@@ -236,7 +236,7 @@ async fn every_earlier_postgres_schema_migrates_and_serves() {
     let versions = migration_files("postgres").len();
     for k in 1..versions {
         let db = empty_postgres().await;
-        let url = with_database(&db.admin, &db.name);
+        let url = db.url.clone();
         let mut conn = PgConnection::connect(&url).await.expect("connect");
         let old = first_migrations("postgres", k);
         sqlx::migrate::Migrator::new(old.path())

@@ -2,7 +2,6 @@
 //! `scripts/install-test-deps`), started on a free loopback port and stopped when dropped.
 //! `AMTSWEG_TEST_MOTO` names another command to start it with. When it is missing the test
 //! fails with a message saying how to install it: a skipped S3 test would hide a broken store.
-#![allow(dead_code)]
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
