@@ -8,7 +8,7 @@ use amtsweg_domain::audit::{ActorId, AuditContent};
 pub use amtsweg_domain::authority::{AuthorityKind, Coverage};
 use amtsweg_domain::calendar::State;
 use amtsweg_domain::case::{Case, Event};
-pub use amtsweg_domain::document::DocumentOrigin;
+pub use amtsweg_domain::document::{ContentHash, DocumentOrigin};
 use amtsweg_domain::file_number::FileNumber;
 use amtsweg_domain::policy::Role;
 pub use amtsweg_domain::policy::SessionKind;
@@ -71,7 +71,7 @@ pub struct Document {
     pub file_name: String,
     pub content_type: String,
     pub size_bytes: i64,
-    pub sha256: String,
+    pub sha256: ContentHash,
     pub uploaded_by: Uuid,
     pub uploaded_at: OffsetDateTime,
     pub origin: DocumentOrigin,

@@ -100,7 +100,7 @@ impl From<&DocumentInfo> for DocumentOut {
             file_name: d.file_name.clone(),
             content_type: d.content_type.clone(),
             size_bytes: d.size_bytes,
-            sha256: d.sha256.clone(),
+            sha256: d.sha256.to_string(),
             uploaded_at: instant_text(d.uploaded_at),
             origin: d.origin.code().into(),
         }

@@ -562,7 +562,7 @@ impl App {
             );
             self.store.append_audit(vec![audit]).await?;
         }
-        let file = self.blobs.open_blob(&document.sha256).await?;
+        let file = self.blobs.open_blob(document.sha256.as_str()).await?;
         Ok(DocumentDownload {
             document: document.into(),
             file,

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::drafts::already_submitted;
 use super::views::DocumentInfo;
-use super::{App, AppError, Principal};
+use super::{App, AppError, Principal, stored_hash};
 
 /// An upload as it arrives: the type of document, the name the user's file had, and the bytes.
 pub struct UploadSource<S> {
@@ -148,12 +148,12 @@ impl App {
             file_name: form::clean_file_name(&upload.file_name),
             content_type: content_type.to_string(),
             size_bytes: blob.size as i64,
-            sha256: blob.sha256,
+            sha256: stored_hash(&blob)?,
             uploaded_by: who.user.id,
             uploaded_at: self.now(),
             origin: DocumentOrigin::Application,
         };
-        let audit = self.audit(&who.user.id.to_string(), "document.uploaded", format!("document:{}", document.id), serde_json::json!({ "draft": draft_id.to_string(), "sha256": document.sha256, "size": document.size_bytes }));
+        let audit = self.audit(&who.user.id.to_string(), "document.uploaded", format!("document:{}", document.id), serde_json::json!({ "draft": draft_id.to_string(), "sha256": document.sha256.as_str(), "size": document.size_bytes }));
         self.store
             .insert_document(&document, audit)
             .await
@@ -221,12 +221,12 @@ impl App {
             file_name: form::clean_file_name(&upload.file_name),
             content_type: content_type.to_string(),
             size_bytes: blob.size as i64,
-            sha256: blob.sha256,
+            sha256: stored_hash(&blob)?,
             uploaded_by: who.user.id,
             uploaded_at: self.now(),
             origin: DocumentOrigin::PendingSupplement,
         };
-        let audit = self.audit(&who.user.id.to_string(), "document.uploaded", format!("document:{}", document.id), serde_json::json!({ "case": case_id.to_string(), "sha256": document.sha256, "size": document.size_bytes }));
+        let audit = self.audit(&who.user.id.to_string(), "document.uploaded", format!("document:{}", document.id), serde_json::json!({ "case": case_id.to_string(), "sha256": document.sha256.as_str(), "size": document.size_bytes }));
         self.store.insert_document(&document, audit).await?;
         Ok(document.into())
     }
@@ -283,7 +283,7 @@ impl App {
             }
             (None, None) => return Err(AppError::NotFound),
         }
-        let file = self.blobs.open_blob(&document.sha256).await?;
+        let file = self.blobs.open_blob(document.sha256.as_str()).await?;
         Ok(DocumentDownload {
             document: document.into(),
             file,

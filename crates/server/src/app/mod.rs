@@ -60,6 +60,14 @@ impl Principal {
     }
 }
 
+/// The address the document store gave a blob, as the records keep it.
+pub(crate) fn stored_hash(
+    blob: &amtsweg_store::blob::StoredBlob,
+) -> Result<amtsweg_domain::document::ContentHash, AppError> {
+    amtsweg_domain::document::ContentHash::parse(&blob.sha256)
+        .ok_or_else(|| AppError::Internal(format!("blob address '{}' is no SHA-256", blob.sha256)))
+}
+
 pub struct App {
     pub store: Arc<dyn Store>,
     pub blobs: BlobStore,

@@ -104,7 +104,7 @@ impl App {
             file_name: format!("Bescheid-{}.pdf", record.file_number),
             content_type: "application/pdf".into(),
             size_bytes: size,
-            sha256: blob.sha256,
+            sha256: super::stored_hash(&blob)?,
             uploaded_by: who.user.id,
             uploaded_at: self.now(),
             origin: DocumentOrigin::Notice,

@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use super::cases::Extras;
 use super::views::{self, DocumentInfo, PartyInfo, PartyRequestItem};
-use super::{App, AppError, DocumentDownload, Principal, UploadSource, messages};
+use super::{App, AppError, DocumentDownload, Principal, UploadSource, messages, stored_hash};
 use crate::clock::german_today;
 
 /// What an agency user sees of a request: the question, the site and the project, the
@@ -525,7 +525,7 @@ impl App {
             file_name: form::clean_file_name(&upload.file_name),
             content_type: content_type.to_string(),
             size_bytes: blob.size as i64,
-            sha256: blob.sha256,
+            sha256: stored_hash(&blob)?,
             uploaded_by: who.user.id,
             uploaded_at: self.now(),
             origin: DocumentOrigin::PendingStatement,
@@ -534,7 +534,7 @@ impl App {
             &who.user.id.to_string(),
             "document.uploaded",
             format!("document:{}", document.id),
-            serde_json::json!({ "case": record.id.to_string(), "participation": request_id.to_string(), "sha256": document.sha256, "size": document.size_bytes }),
+            serde_json::json!({ "case": record.id.to_string(), "participation": request_id.to_string(), "sha256": document.sha256.as_str(), "size": document.size_bytes }),
         );
         self.store.insert_document(&document, audit).await?;
         Ok(document.into())
@@ -582,7 +582,7 @@ impl App {
             serde_json::json!({ "participation": request_id.to_string() }),
         );
         self.store.append_audit(vec![audit]).await?;
-        let file = self.blobs.open_blob(&document.sha256).await?;
+        let file = self.blobs.open_blob(document.sha256.as_str()).await?;
         Ok(DocumentDownload {
             document: document.into(),
             file,

@@ -69,7 +69,7 @@ pub struct DocumentInfo {
     pub file_name: String,
     pub content_type: String,
     pub size_bytes: i64,
-    pub sha256: String,
+    pub sha256: amtsweg_domain::document::ContentHash,
     pub uploaded_by: Uuid,
     pub uploaded_at: OffsetDateTime,
     pub origin: DocumentOrigin,

@@ -91,7 +91,7 @@ pub(crate) fn document_from(row: &Row) -> Result<Document> {
         file_name: row.text("file_name")?,
         content_type: row.text("content_type")?,
         size_bytes: row.int("size_bytes")?,
-        sha256: row.text("sha256")?,
+        sha256: row.parsed("sha256", ContentHash::parse)?,
         uploaded_by: row.id("uploaded_by")?,
         uploaded_at: row.instant("uploaded_at")?,
         origin: row.parsed("origin", DocumentOrigin::parse)?,

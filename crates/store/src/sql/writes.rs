@@ -95,7 +95,7 @@ pub(super) async fn insert_document_in(conn: &mut dyn Conn, d: &Document) -> Res
         .bind(&d.file_name)
         .bind(&d.content_type)
         .bind(d.size_bytes)
-        .bind(&d.sha256)
+        .bind(d.sha256.as_str())
         .bind(d.uploaded_by)
         .bind(d.uploaded_at)
         .bind(d.origin.code())

@@ -284,7 +284,7 @@ pub(crate) fn document(
         file_name: "plan.pdf".into(),
         content_type: "application/pdf".into(),
         size_bytes: 42,
-        sha256: "ab".repeat(32),
+        sha256: ContentHash::parse(&"ab".repeat(32)).expect("hash"),
         uploaded_by: f.applicant,
         uploaded_at: AT,
         origin,

@@ -172,6 +172,27 @@ pub async fn check_corrupt_values_are_named(store: &dyn Store, tamper: impl Asyn
         "cases",
         "file_number",
     );
+    let d = draft(store, &f).await;
+    store
+        .insert_document(
+            &document(&f, Some(d), None, DocumentOrigin::Application),
+            audit("document.uploaded"),
+        )
+        .await
+        .expect("document");
+    tamper(
+        "UPDATE documents SET sha256 = 'not-a-hash' WHERE draft_id = $1",
+        d,
+    )
+    .await;
+    corrupt(
+        store
+            .documents_of_draft(d)
+            .await
+            .expect_err("document hash"),
+        "documents",
+        "sha256",
+    );
     tamper(
         "UPDATE authorities SET state_code = 'XX' WHERE id = $1",
         f.authority,
