@@ -16,6 +16,12 @@ impl Text {
         }
     }
 
+    /// A text written once per language by the same function (for texts with values in them:
+    /// dates, numbers and names are put in as each language writes them).
+    pub fn by_lang(text: impl Fn(Lang) -> String) -> Self {
+        Self::new(text(Lang::De), text(Lang::En))
+    }
+
     /// The text in the given language; German is the fallback for anything but "en".
     pub fn get(&self, lang: Lang) -> &str {
         match lang {

@@ -9,7 +9,7 @@ use time::Duration;
 use unicode_normalization::UnicodeNormalization;
 
 use super::views::Account;
-use super::{AdminActor, App, AppError, Principal};
+use super::{AdminActor, App, AppError, Principal, problems};
 use crate::auth;
 
 pub struct NewAccount {
@@ -26,14 +26,6 @@ pub struct Login {
     pub csrf_token: String,
     pub user: Account,
     pub expires_at: time::OffsetDateTime,
-}
-
-fn field_error(field: &str, code: &str, de: &str, en: &str) -> FieldError {
-    FieldError {
-        field: field.into(),
-        code: code.into(),
-        message: Text::new(de, en),
-    }
 }
 
 pub fn normalise_email(email: &str) -> String {
@@ -88,12 +80,7 @@ impl App {
                 .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.ends_with('.'))
             && !email.chars().any(|c| c.is_whitespace() || c.is_control());
         if !email_ok {
-            errors.push(field_error(
-                "email",
-                "invalid_email",
-                "Bitte geben Sie eine gültige E-Mail-Adresse an.",
-                "Please enter a valid e-mail address.",
-            ));
+            errors.push(problems::invalid_email());
         }
         if let Err(message) = auth::check_password_rules(&account.password) {
             errors.push(FieldError {
@@ -103,12 +90,7 @@ impl App {
             });
         }
         if display_name.is_empty() || display_name.chars().count() > 200 {
-            errors.push(field_error(
-                "display_name",
-                "required",
-                "Bitte geben Sie Ihren Namen an.",
-                "Please enter your name.",
-            ));
+            errors.push(problems::name_required());
         } else if let Err((code, de, en)) = amtsweg_domain::form::check_name(
             &display_name,
             amtsweg_domain::din91379::NameDatatype::B,
@@ -131,12 +113,7 @@ impl App {
                 _ => kind.decides(),
             };
             if !fits {
-                errors.push(field_error(
-                    "authority",
-                    "wrong_authority_kind",
-                    "Beteiligte Stellen gehören zu einer Fachstelle oder Gemeinde, Beschäftigte zu einer Behörde, die über Anträge entscheidet (Bauaufsicht, Gewerbeamt).",
-                    "Agency users belong to an agency or municipality, building authority staff to a building authority.",
-                ));
+                errors.push(problems::wrong_authority_kind());
             }
         }
         if !errors.is_empty() {
@@ -166,12 +143,7 @@ impl App {
         match self.store.insert_user(&user, audit).await {
             Ok(()) => Ok(user.into()),
             Err(amtsweg_store::StoreError::Conflict(_)) => {
-                Err(AppError::Invalid(vec![field_error(
-                    "email",
-                    "email_taken",
-                    "Mit dieser E-Mail-Adresse gibt es schon ein Konto. Bitte melden Sie sich an.",
-                    "An account with this e-mail address exists. Please log in.",
-                )]))
+                Err(AppError::Invalid(vec![problems::email_taken()]))
             }
             Err(e) => Err(e.into()),
         }
@@ -215,13 +187,7 @@ impl App {
                 serde_json::json!({}),
             );
             self.store.append_audit(vec![audit]).await?;
-            return Err(AppError::BadRequest {
-                code: "login_failed",
-                message: Text::new(
-                    "E-Mail-Adresse oder Passwort sind falsch.",
-                    "E-mail address or password is wrong.",
-                ),
-            });
+            return Err(problems::login_failed());
         };
         self.login_throttle.succeeded(&email);
         let token = auth::random_token().map_err(|e| AppError::Internal(e.to_string()))?;

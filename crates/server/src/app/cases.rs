@@ -1,6 +1,5 @@
 //! Cases: views for applicant and staff, the inbox, and every action on a case.
 
-use amtsweg_domain::Text;
 use amtsweg_domain::audit::ActorId;
 use amtsweg_domain::case::{self, ActionKind, Actor, Command, ConditionItem, Event};
 use amtsweg_domain::policy::{self, Access, CaseDocument, Resource};
@@ -14,7 +13,7 @@ use uuid::Uuid;
 use super::views::{
     self, AuthorityInfo, CaseEvent, CaseFile, CaseListItem, DocumentInfo, MailboxMessage,
 };
-use super::{App, AppError, DocumentDownload, Principal, messages};
+use super::{App, AppError, DocumentDownload, Principal, messages, problems};
 
 /// What a person asks to do with a case, as it arrives from a page or the API.
 #[derive(Debug, Clone)]
@@ -93,15 +92,7 @@ pub(crate) fn parse_date(text: &str) -> Result<Date, AppError> {
         text.trim(),
         time::macros::format_description!("[year]-[month]-[day]"),
     )
-    .map_err(|_| {
-        AppError::Case(case::CaseError::Invalid {
-            field: "deadline",
-            message: Text::new(
-                "Bitte geben Sie die Frist als Datum an (JJJJ-MM-TT).",
-                "Please give the deadline as a date (YYYY-MM-DD).",
-            ),
-        })
-    })
+    .map_err(|_| problems::deadline_not_a_date())
 }
 
 impl App {
@@ -243,20 +234,12 @@ impl App {
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty());
         if search.as_ref().is_some_and(|s| s.chars().count() > 200) {
-            return Err(AppError::bad_request(
-                "search_too_long",
-                "Der Suchbegriff ist zu lang.",
-                "The search term is too long.",
-            ));
+            return Err(problems::search_too_long());
         }
         let state = filter.state.filter(|s| !s.is_empty());
         let due_by = match filter.due_within_days {
             Some(days) if days > 366 => {
-                return Err(AppError::bad_request(
-                    "invalid_due_within",
-                    "Bitte wählen Sie höchstens 366 Tage.",
-                    "Please choose at most 366 days.",
-                ));
+                return Err(problems::invalid_due_within());
             }
             Some(days) => {
                 Some(crate::clock::german_today(self.now()) + time::Duration::days(i64::from(days)))

@@ -10,7 +10,7 @@ use amtsweg_store::{Authority, AuthorityKind, DirectoryEntry};
 use uuid::Uuid;
 
 use super::views::AuthorityInfo;
-use super::{App, AppError, Principal};
+use super::{App, AppError, Principal, problems};
 
 /// Who changes authorities, their directories or their accounts.
 pub enum AdminActor<'a> {
@@ -81,18 +81,10 @@ impl App {
         let name = new.name.trim().to_string();
         let address = new.address.trim().to_string();
         if name.is_empty() || name.chars().count() > 200 {
-            return Err(AppError::bad_request(
-                "invalid_name",
-                "Bitte geben Sie den Namen der Stelle an (höchstens 200 Zeichen).",
-                "Please give the name of the authority (at most 200 characters).",
-            ));
+            return Err(problems::invalid_name());
         }
         if address.chars().count() > 500 || address.chars().any(|c| c.is_control() && c != '\n') {
-            return Err(AppError::bad_request(
-                "invalid_address",
-                "Die Anschrift ist zu lang oder enthält Steuerzeichen.",
-                "The address is too long or contains control characters.",
-            ));
+            return Err(problems::invalid_address());
         }
         let authority = Authority {
             id: App::new_id(),
@@ -140,25 +132,13 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         if authority.kind != AuthorityKind::BuildingAuthority {
-            return Err(AppError::bad_request(
-                "not_an_authority",
-                "Nur eine Bauaufsichtsbehörde hat ein Verzeichnis der Beteiligten.",
-                "Only a building authority has a directory of parties.",
-            ));
+            return Err(problems::no_directory());
         }
         if party.kind == AuthorityKind::BuildingAuthority || party_id == authority_id {
-            return Err(AppError::bad_request(
-                "not_a_party",
-                "Nur Fachstellen und Gemeinden können beteiligt werden.",
-                "Only agencies and municipalities can be asked.",
-            ));
+            return Err(problems::not_a_party());
         }
         if !participation::TOPICS.iter().any(|(code, _)| *code == topic) {
-            return Err(AppError::bad_request(
-                "unknown_topic",
-                format!("Unbekanntes Fachgebiet „{topic}“."),
-                format!("Unknown topic '{topic}'."),
-            ));
+            return Err(problems::unknown_topic(topic));
         }
         let audit = self.audit(
             &by.actor().code(),

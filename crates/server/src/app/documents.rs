@@ -1,6 +1,5 @@
 //! Documents: uploads (streamed, sniffed, size-limited) and authorised downloads.
 
-use amtsweg_domain::Text;
 use amtsweg_domain::form;
 use amtsweg_domain::policy::{self, Access, CaseDocument};
 use amtsweg_store::blob::{BlobError, StoredBlob};
@@ -9,9 +8,8 @@ use bytes::Bytes;
 use futures_util::Stream;
 use uuid::Uuid;
 
-use super::drafts::already_submitted;
 use super::views::DocumentInfo;
-use super::{App, AppError, Principal, stored_hash};
+use super::{App, AppError, Principal, problems, stored_hash};
 
 /// An upload as it arrives: the type of document, the name the user's file had, and the bytes.
 pub struct UploadSource<S> {
@@ -23,14 +21,6 @@ pub struct UploadSource<S> {
 pub struct DocumentDownload {
     pub document: DocumentInfo,
     pub file: amtsweg_store::blob::BlobReader,
-}
-
-fn unknown_type(id: &str) -> AppError {
-    AppError::bad_request(
-        "unknown_document_type",
-        format!("Die Unterlagenart „{id}“ gibt es für diesen Antrag nicht."),
-        format!("There is no document type '{id}' for this application."),
-    )
 }
 
 impl App {
@@ -68,16 +58,9 @@ impl App {
                     form::short_type_name(promised.unwrap_or_default()),
                     form::short_type_name(found),
                 );
-                return Err(AppError::UnsupportedMedia {
-                    message: Text::new(
-                        format!(
-                            "Die Datei „{file_name}“ ist dem Namen nach {promised}, enthält aber {found}. Bitte prüfen Sie, ob Sie die richtige Datei gewählt haben."
-                        ),
-                        format!(
-                            "The file '{file_name}' is named as {promised} but contains {found}. Please check that you chose the right file."
-                        ),
-                    ),
-                });
+                return Err(problems::content_contradicts_name(
+                    file_name, promised, found,
+                ));
             }
             Err(BlobError::Rejected { sniffed }) => {
                 let allowed = accept
@@ -85,35 +68,15 @@ impl App {
                     .map(|a| form::short_type_name(a))
                     .collect::<Vec<_>>()
                     .join(", ");
-                return Err(AppError::UnsupportedMedia {
-                    message: match sniffed {
-                        Some(found) => {
-                            let found = form::short_type_name(found);
-                            Text::new(
-                                format!(
-                                    "Die Datei „{file_name}“ ist eine {found}-Datei. Für diese Unterlage sind nur {allowed} zugelassen."
-                                ),
-                                format!(
-                                    "The file '{file_name}' is a {found} file. Only {allowed} are accepted for this document."
-                                ),
-                            )
-                        }
-                        None => Text::new(
-                            format!(
-                                "Der Inhalt der Datei „{file_name}“ hat keines der zugelassenen Formate ({allowed}). Geprüft wird der Inhalt, nicht der Name."
-                            ),
-                            format!(
-                                "The content of the file '{file_name}' is in none of the accepted formats ({allowed}). The content is checked, not the name."
-                            ),
-                        ),
-                    },
-                });
+                return Err(problems::type_not_accepted(
+                    file_name,
+                    sniffed.map(form::short_type_name),
+                    &allowed,
+                ));
             }
             other => other?,
         };
-        let kind = form::sniff(&blob.head).ok_or(AppError::UnsupportedMedia {
-            message: Text::new("Unbekannter Dateityp.", "Unknown file type."),
-        })?;
+        let kind = form::sniff(&blob.head).ok_or_else(problems::unknown_file_type)?;
         Ok((blob, kind))
     }
 
@@ -131,12 +94,12 @@ impl App {
             .load_draft(who, draft_id, Access::ApplicantWrite)
             .await?;
         if draft.case_id.is_some() {
-            return Err(already_submitted());
+            return Err(problems::draft_submitted());
         }
         let service = self.service_of_draft(&draft)?;
         let doc_type = service
             .document_type(&upload.document_type)
-            .ok_or_else(|| unknown_type(&upload.document_type))?;
+            .ok_or_else(|| problems::unknown_document_type(&upload.document_type))?;
         let (blob, content_type) = self
             .store_upload(&doc_type.accept, &upload.file_name, upload.body)
             .await?;
@@ -158,7 +121,7 @@ impl App {
             .insert_document(&document, audit)
             .await
             .map_err(|e| match e {
-                amtsweg_store::StoreError::Conflict(_) => already_submitted(),
+                amtsweg_store::StoreError::Conflict(_) => problems::draft_submitted(),
                 other => other.into(),
             })?;
         Ok(document.into())
@@ -198,18 +161,12 @@ impl App {
     {
         let record = self.load_case(who, case_id, Access::ApplicantWrite).await?;
         if record.case.open_request.is_none() {
-            return Err(AppError::Conflict {
-                code: "no_open_request",
-                message: Text::new(
-                    "Zu diesem Vorgang sind keine Unterlagen nachgefordert.",
-                    "No documents are requested for this case.",
-                ),
-            });
+            return Err(problems::no_open_request());
         }
         let service = self.service_of_case(&record)?;
         let doc_type = service
             .document_type(&upload.document_type)
-            .ok_or_else(|| unknown_type(&upload.document_type))?;
+            .ok_or_else(|| problems::unknown_document_type(&upload.document_type))?;
         let (blob, content_type) = self
             .store_upload(&doc_type.accept, &upload.file_name, upload.body)
             .await?;
@@ -259,13 +216,7 @@ impl App {
                         .iter()
                         .any(|e| e.event == amtsweg_domain::case::Event::NoticeRetrieved);
                     if !retrieved {
-                        return Err(AppError::Conflict {
-                            code: "notice_not_retrieved",
-                            message: amtsweg_domain::Text::new(
-                                "Bitte rufen Sie den Bescheid über „Bescheid abrufen“ ab; der Abruf wird festgehalten (§ 41 Abs. 2a VwVfG).",
-                                "Please retrieve the notice with 'Retrieve notice'; the retrieval is recorded (§ 41(2a) VwVfG).",
-                            ),
-                        });
+                        return Err(problems::notice_not_retrieved());
                     }
                 }
                 if who.user.role.is_staff() {

@@ -1,6 +1,5 @@
 //! Drafts: create, save step by step, and submit as a case.
 
-use amtsweg_domain::Text;
 use amtsweg_domain::case::{Case, Event};
 use amtsweg_domain::form::{self, FormData, Mode};
 use amtsweg_domain::policy::{Access, Resource};
@@ -10,7 +9,7 @@ use unicode_normalization::UnicodeNormalization;
 use uuid::Uuid;
 
 use super::views::{self, CaseFile, DocumentInfo, DraftInfo};
-use super::{App, AppError, Principal, messages};
+use super::{App, AppError, Principal, messages, problems};
 
 pub struct DraftView<'a> {
     pub draft: DraftInfo,
@@ -89,13 +88,7 @@ impl App {
             .await?
             .into_iter()
             .next()
-            .ok_or_else(|| AppError::Conflict {
-                code: "service_not_offered",
-                message: Text::new(
-                    "Diese Leistung bietet zurzeit keine Behörde in diesem Portal an.",
-                    "No authority in this portal offers this service at present.",
-                ),
-            })?
+            .ok_or_else(problems::service_not_offered)?
             .authority;
         let now = self.now();
         let draft = Draft {
@@ -161,7 +154,7 @@ impl App {
             .load_draft(who, draft_id, Access::ApplicantWrite)
             .await?;
         if draft.case_id.is_some() {
-            return Err(already_submitted());
+            return Err(problems::draft_submitted());
         }
         let service = self.service_of_draft(&draft)?;
         let mut merged = parse_form(&draft.form_json)?;
@@ -196,11 +189,7 @@ impl App {
         if let Some(key) = &idempotency_key
             && (key.is_empty() || key.len() > 200 || !key.chars().all(|c| c.is_ascii_graphic()))
         {
-            return Err(AppError::bad_request(
-                "invalid_idempotency_key",
-                "Ungültiger Idempotency-Key.",
-                "Invalid Idempotency-Key.",
-            ));
+            return Err(problems::invalid_idempotency_key());
         }
         let draft = self
             .load_draft(who, draft_id, Access::ApplicantWrite)
@@ -219,14 +208,7 @@ impl App {
             let errors = view
                 .missing_documents
                 .iter()
-                .map(|d| form::FieldError {
-                    field: format!("document:{}", d.id),
-                    code: "document_missing".into(),
-                    message: Text::new(
-                        format!("Bitte laden Sie „{}“ hoch.", d.label.de),
-                        format!("Please upload '{}'.", d.label.en),
-                    ),
-                })
+                .map(|d| problems::document_missing(&d.id, &d.label))
                 .collect();
             return Err(AppError::Invalid(errors));
         }
@@ -281,15 +263,5 @@ impl App {
                 })
             }
         }
-    }
-}
-
-pub(crate) fn already_submitted() -> AppError {
-    AppError::Conflict {
-        code: "draft_submitted",
-        message: Text::new(
-            "Dieser Antrag ist bereits eingereicht und kann nicht mehr geändert werden.",
-            "This application has been submitted and can no longer be changed.",
-        ),
     }
 }

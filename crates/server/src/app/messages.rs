@@ -46,11 +46,6 @@ impl Letter {
     }
 }
 
-/// A text in both languages from one function of the language.
-fn both(text: impl Fn(Lang) -> String) -> Text {
-    Text::new(text(Lang::De), text(Lang::En))
-}
-
 fn day(lang: Lang, date: Date) -> String {
     format_date(lang, date)
 }
@@ -74,7 +69,7 @@ pub(crate) fn receipt(service_name: &Text, received_local: OffsetDateTime) -> Le
             "Eingangsbestätigung – Aktenzeichen {file_number}",
             "Receipt – file number {file_number}",
         ),
-        both(|lang| {
+        Text::by_lang(|lang| {
             let at = format_local_time(lang, received_local);
             match lang {
                 Lang::De => format!(
@@ -98,11 +93,11 @@ pub(crate) fn documents_requested(
     let list: String = defects.iter().map(|d| format!("• {d}\n")).collect();
     Letter::new(
         "document_request",
-        both(|lang| match lang {
+        Text::by_lang(|lang| match lang {
             Lang::De => format!("Nachforderung von Unterlagen – {file_number}"),
             Lang::En => format!("Documents requested – {file_number}"),
         }),
-        both(|lang| {
+        Text::by_lang(|lang| {
             let by = day(lang, deadline);
             match lang {
                 Lang::De => format!(
@@ -119,7 +114,7 @@ pub(crate) fn documents_requested(
 pub(crate) fn documents_complete(file_number: &FileNumber) -> Letter {
     Letter::new(
         "info",
-        both(|lang| match lang {
+        Text::by_lang(|lang| match lang {
             Lang::De => format!("Unterlagen vollständig – {file_number}"),
             Lang::En => format!("Documents complete – {file_number}"),
         }),
@@ -133,7 +128,7 @@ pub(crate) fn documents_complete(file_number: &FileNumber) -> Letter {
 pub(crate) fn withdrawal_confirmed(file_number: &FileNumber) -> Letter {
     Letter::new(
         "info",
-        both(|lang| match lang {
+        Text::by_lang(|lang| match lang {
             Lang::De => format!("Rücknahme bestätigt – {file_number}"),
             Lang::En => format!("Withdrawal confirmed – {file_number}"),
         }),
@@ -147,11 +142,11 @@ pub(crate) fn withdrawal_confirmed(file_number: &FileNumber) -> Letter {
 pub(crate) fn hearing(file_number: &FileNumber, reasons: &str, deadline: Date) -> Letter {
     Letter::new(
         "hearing",
-        both(|lang| match lang {
+        Text::by_lang(|lang| match lang {
             Lang::De => format!("Anhörung vor einer Ablehnung – {file_number}"),
             Lang::En => format!("Hearing before a refusal – {file_number}"),
         }),
-        both(|lang| {
+        Text::by_lang(|lang| {
             let by = day(lang, deadline);
             match lang {
                 Lang::De => format!(
@@ -168,11 +163,11 @@ pub(crate) fn hearing(file_number: &FileNumber, reasons: &str, deadline: Date) -
 pub(crate) fn statement_requested(file_number: &FileNumber, due: Date) -> Letter {
     Letter::new(
         "participation",
-        both(|lang| match lang {
+        Text::by_lang(|lang| match lang {
             Lang::De => format!("Beteiligung: Bitte um Stellungnahme – {file_number}"),
             Lang::En => format!("Participation: statement requested – {file_number}"),
         }),
-        both(|lang| {
+        Text::by_lang(|lang| {
             let by = day(lang, due);
             match lang {
                 Lang::De => format!(
@@ -189,7 +184,7 @@ pub(crate) fn statement_requested(file_number: &FileNumber, due: Date) -> Letter
 pub(crate) fn notice_ready(file_number: &FileNumber) -> Letter {
     Letter::new(
         "notice",
-        both(|lang| match lang {
+        Text::by_lang(|lang| match lang {
             Lang::De => format!("Bescheid zu Ihrem Antrag – {file_number}"),
             Lang::En => format!("Notice on your application – {file_number}"),
         }),
@@ -204,11 +199,11 @@ pub(crate) fn notice_ready(file_number: &FileNumber) -> Letter {
 pub(crate) fn deemed_withdrawn(file_number: &FileNumber, due: Date, source: &str) -> Letter {
     Letter::new(
         "info",
-        both(|lang| match lang {
+        Text::by_lang(|lang| match lang {
             Lang::De => format!("Antrag gilt als zurückgenommen – {file_number}"),
             Lang::En => format!("Application deemed withdrawn – {file_number}"),
         }),
-        both(|lang| {
+        Text::by_lang(|lang| {
             let on = day(lang, due);
             match lang {
                 Lang::De => format!(
@@ -226,11 +221,11 @@ pub(crate) fn deemed_withdrawn(file_number: &FileNumber, due: Date, source: &str
 pub(crate) fn deemed_approved(file_number: &FileNumber, due: Date, source: &str) -> Letter {
     Letter::new(
         "info",
-        both(|lang| match lang {
+        Text::by_lang(|lang| match lang {
             Lang::De => format!("Genehmigung gilt als erteilt – {file_number}"),
             Lang::En => format!("Permit deemed granted – {file_number}"),
         }),
-        both(|lang| {
+        Text::by_lang(|lang| {
             let on = day(lang, due);
             match lang {
                 Lang::De => format!(
@@ -248,11 +243,11 @@ pub(crate) fn deemed_approved(file_number: &FileNumber, due: Date, source: &str)
 pub(crate) fn deemed_approved_staff(file_number: &FileNumber, due: Date, source: &str) -> Letter {
     Letter::new(
         "reminder",
-        both(|lang| match lang {
+        Text::by_lang(|lang| match lang {
             Lang::De => format!("Genehmigungsfiktion eingetreten – {file_number}"),
             Lang::En => format!("Permit deemed granted – {file_number}"),
         }),
-        both(|lang| {
+        Text::by_lang(|lang| {
             let on = day(lang, due);
             match lang {
                 Lang::De => format!(
@@ -270,11 +265,11 @@ pub(crate) fn deemed_approved_staff(file_number: &FileNumber, due: Date, source:
 pub(crate) fn party_silent(file_number: &FileNumber, party: &str, consequence: &Text) -> Letter {
     Letter::new(
         "participation",
-        both(|lang| match lang {
+        Text::by_lang(|lang| match lang {
             Lang::De => format!("Frist der Beteiligung abgelaufen – {file_number}"),
             Lang::En => format!("Participation deadline passed – {file_number}"),
         }),
-        both(|lang| match lang {
+        Text::by_lang(|lang| match lang {
             Lang::De => format!("{party} hat sich nicht geäußert: {}.", consequence.de),
             Lang::En => format!("{party} did not answer: {}.", consequence.get(Lang::En)),
         }),
@@ -298,7 +293,7 @@ pub(crate) fn deadline_reminder(file_number: &FileNumber, r: &Reminder<'_>) -> L
     let source = r.source;
     let (subject, body) = match r.lead {
         Some(days) if r.deemed_approval => (
-            both(|lang| match lang {
+            Text::by_lang(|lang| match lang {
                 Lang::De => format!(
                     "Genehmigungsfiktion droht in {} – {file_number}",
                     working_days(lang, days)
@@ -308,7 +303,7 @@ pub(crate) fn deadline_reminder(file_number: &FileNumber, r: &Reminder<'_>) -> L
                     working_days(lang, days)
                 ),
             }),
-            both(|lang| {
+            Text::by_lang(|lang| {
                 let (label, on) = (label(lang), day(lang, r.due));
                 match lang {
                     Lang::De => format!(
@@ -321,14 +316,14 @@ pub(crate) fn deadline_reminder(file_number: &FileNumber, r: &Reminder<'_>) -> L
             }),
         ),
         Some(days) => (
-            both(|lang| {
+            Text::by_lang(|lang| {
                 let (label, within) = (label(lang), working_days(lang, days));
                 match lang {
                     Lang::De => format!("Frist endet in {within}: {label} – {file_number}"),
                     Lang::En => format!("Deadline in {within}: {label} – {file_number}"),
                 }
             }),
-            both(|lang| {
+            Text::by_lang(|lang| {
                 let (label, on) = (label(lang), day(lang, r.due));
                 match lang {
                     Lang::De => format!("Die Frist „{label}“ endet am {on} ({source})."),
@@ -337,14 +332,14 @@ pub(crate) fn deadline_reminder(file_number: &FileNumber, r: &Reminder<'_>) -> L
             }),
         ),
         None => (
-            both(|lang| {
+            Text::by_lang(|lang| {
                 let label = label(lang);
                 match lang {
                     Lang::De => format!("Frist abgelaufen: {label} – {file_number}"),
                     Lang::En => format!("Deadline passed: {label} – {file_number}"),
                 }
             }),
-            both(|lang| {
+            Text::by_lang(|lang| {
                 let (label, on) = (label(lang), day(lang, r.due));
                 match lang {
                     Lang::De => format!(
@@ -364,11 +359,11 @@ pub(crate) fn deadline_reminder(file_number: &FileNumber, r: &Reminder<'_>) -> L
 pub(crate) fn statement_received(file_number: &FileNumber, party: &str, verdict: &Text) -> Letter {
     Letter::new(
         "participation",
-        both(|lang| match lang {
+        Text::by_lang(|lang| match lang {
             Lang::De => format!("Stellungnahme eingegangen – {file_number}"),
             Lang::En => format!("Statement received – {file_number}"),
         }),
-        both(|lang| format!("{party}: {}.", verdict.get(lang))),
+        Text::by_lang(|lang| format!("{party}: {}.", verdict.get(lang))),
     )
 }
 
@@ -376,11 +371,11 @@ pub(crate) fn statement_received(file_number: &FileNumber, party: &str, verdict:
 pub(crate) fn extension_requested(file_number: &FileNumber, party: &str, until: Date) -> Letter {
     Letter::new(
         "participation",
-        both(|lang| match lang {
+        Text::by_lang(|lang| match lang {
             Lang::De => format!("Antrag auf Fristverlängerung – {file_number}"),
             Lang::En => format!("Extension requested – {file_number}"),
         }),
-        both(|lang| {
+        Text::by_lang(|lang| {
             let to = day(lang, until);
             match lang {
                 Lang::De => format!(
@@ -398,11 +393,11 @@ pub(crate) fn extension_requested(file_number: &FileNumber, party: &str, until: 
 pub(crate) fn extension_decided(file_number: &FileNumber, granted: bool, due: Date) -> Letter {
     Letter::new(
         "participation",
-        both(|lang| match lang {
+        Text::by_lang(|lang| match lang {
             Lang::De => format!("Fristverlängerung – {file_number}"),
             Lang::En => format!("Extension – {file_number}"),
         }),
-        both(|lang| {
+        Text::by_lang(|lang| {
             let on = day(lang, due);
             match (lang, granted) {
                 (Lang::De, true) => {

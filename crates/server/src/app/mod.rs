@@ -12,6 +12,7 @@ mod jobs;
 mod messages;
 mod notice;
 mod participation;
+mod problems;
 mod responsibility;
 pub mod views;
 

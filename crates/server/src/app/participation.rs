@@ -21,7 +21,9 @@ use uuid::Uuid;
 
 use super::cases::Extras;
 use super::views::{self, DocumentInfo, PartyInfo, PartyRequestItem};
-use super::{App, AppError, DocumentDownload, Principal, UploadSource, messages, stored_hash};
+use super::{
+    App, AppError, DocumentDownload, Principal, UploadSource, messages, problems, stored_hash,
+};
 use crate::clock::german_today;
 
 /// What an agency user sees of a request: the question, the site and the project, the
@@ -88,11 +90,7 @@ impl App {
         let mut requests = Vec::with_capacity(parties.len());
         for party_id in parties {
             let Some(entry) = directory.iter().find(|d| d.party.id == party_id) else {
-                return Err(AppError::bad_request(
-                    "unknown_party",
-                    "Diese Stelle steht nicht im Verzeichnis Ihrer Behörde.",
-                    "This agency is not in your authority's directory.",
-                ));
+                return Err(problems::unknown_party());
             };
             let (kind, party) = match entry.party.kind {
                 AuthorityKind::Municipality => (PartyKind::Municipality, Party::Municipality),
@@ -104,13 +102,7 @@ impl App {
                         .iter()
                         .find(|r| r.party == party && r.period.is_some())
                 })
-                .ok_or_else(|| {
-                    AppError::bad_request(
-                        "no_participation_rule",
-                        "Für dieses Verfahren ist keine Frist für diese Beteiligung hinterlegt.",
-                        "No deadline for this kind of participation is defined for this procedure.",
-                    )
-                })?;
+                .ok_or_else(problems::no_participation_rule)?;
             let period = rule
                 .period
                 .ok_or_else(|| AppError::Internal("rule without period".into()))?;
@@ -132,11 +124,7 @@ impl App {
                 .iter()
                 .any(|d| d.id == *id && d.origin.is_application());
             if !shareable {
-                return Err(AppError::bad_request(
-                    "unknown_document",
-                    "Freigeben lassen sich nur Unterlagen des Antrags.",
-                    "Only documents of the application can be shared.",
-                ));
+                return Err(problems::unknown_document());
             }
         }
         Ok(Command::StartParticipation {
@@ -155,13 +143,7 @@ impl App {
         let waivable = App::profile_of(service, &record.case)
             .is_some_and(|p| p.rules.iter().any(|r| r.waivable));
         if !waivable {
-            return Err(AppError::Conflict {
-                code: "no_deemed_approval",
-                message: Text::new(
-                    "Für dieses Verfahren gibt es keine Genehmigungsfiktion.",
-                    "There is no deemed approval in this procedure.",
-                ),
-            });
+            return Err(problems::no_deemed_approval());
         }
         Ok(())
     }

@@ -3,14 +3,13 @@
 //! each covers. One candidate: that one. Several: the applicant chooses. None: nobody here is
 //! responsible, and the applicant is told so before submitting — never a silent default.
 
-use amtsweg_domain::Text;
 use amtsweg_domain::authority::{self, Coverage};
-use amtsweg_domain::form::{FieldError, FormData};
+use amtsweg_domain::form::FormData;
 use amtsweg_domain::service::{Responsibility, ServiceDefinition};
 use uuid::Uuid;
 
 use super::views::{self, AuthorityInfo};
-use super::{AdminActor, App, AppError};
+use super::{AdminActor, App, AppError, problems};
 use amtsweg_store::Authority;
 
 /// The authorities responsible for an application, as far as its form tells.
@@ -84,35 +83,14 @@ impl App {
         let mut candidates = self.candidates(service, form).await?;
         match candidates.len() {
             1 if choice.is_none_or(|c| c == candidates[0].id) => Ok(candidates.remove(0)),
-            1 => Err(AppError::Invalid(vec![FieldError {
-                field: "authority".into(),
-                code: "authority_not_responsible".into(),
-                message: Text::new(
-                    "Die gewählte Behörde ist für diesen Ort nicht zuständig.",
-                    "The chosen authority is not responsible for this place.",
-                ),
-            }])),
-            0 => Err(AppError::Invalid(vec![FieldError {
-                field: responsibility.postal_code_field.clone(),
-                code: "no_responsible_authority".into(),
-                message: Text::new(
-                    "Für diesen Ort ist in diesem Portal keine Behörde zuständig. Bitte prüfen Sie die Postleitzahl; stimmt sie, wenden Sie sich bitte an Ihre Gemeinde.",
-                    "No authority in this portal is responsible for this place. Please check the postal code; if it is right, please contact your municipality.",
-                ),
-            }])),
+            1 => Err(problems::authority_not_responsible()),
+            0 => Err(problems::no_responsible_authority(
+                &responsibility.postal_code_field,
+            )),
             _ => candidates
                 .into_iter()
                 .find(|a| Some(a.id) == choice)
-                .ok_or_else(|| {
-                    AppError::Invalid(vec![FieldError {
-                        field: "authority".into(),
-                        code: "choose_authority".into(),
-                        message: Text::new(
-                            "Für diesen Ort sind mehrere Behörden zuständig. Bitte wählen Sie, an welche Ihr Antrag gehen soll.",
-                            "Several authorities are responsible for this place. Please choose which one your application goes to.",
-                        ),
-                    }])
-                }),
+                .ok_or_else(problems::choose_authority),
         }
     }
 
@@ -135,11 +113,7 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         if !authority.kind.decides() {
-            return Err(AppError::bad_request(
-                "not_an_authority",
-                "Nur Behörden, die über Anträge entscheiden, haben einen Zuständigkeitsbereich.",
-                "Only authorities that decide applications have an area of responsibility.",
-            ));
+            return Err(problems::no_area_of_responsibility());
         }
         let audit = self.audit(
             &by.actor().code(),

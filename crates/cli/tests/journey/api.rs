@@ -1,0 +1,170 @@
+//! The API beside whole cases: clear problems for bad input, the OpenAPI document, the lock
+//! after repeated wrong passwords.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+#[tokio::test]
+async fn bad_input_gets_clear_problems_and_changes_nothing() {
+    let server = Server::start();
+    let applicant = register(&server, "max@example.org", "Max Muster").await;
+    let http = reqwest::Client::new();
+    // no token, wrong token
+    let anonymous = http
+        .get(server.url("/api/v1/cases"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let forged = http
+        .get(server.url("/api/v1/cases"))
+        .bearer_auth("forged")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+    // wrong password, in English on request
+    let wrong = http
+        .post(server.url("/api/v1/sessions"))
+        .header("Accept-Language", "en")
+        .json(&json!({ "email": "max@example.org", "password": "falsch-falsch" }))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+    let problem: Value = wrong.json().await.expect("problem");
+    assert_eq!(problem["code"], "login_failed");
+    assert_eq!(problem["title"], "E-mail address or password is wrong.");
+    // malformed JSON and ids
+    let broken = http
+        .post(server.url("/api/v1/drafts"))
+        .bearer_auth(&applicant.token)
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(broken.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        applicant.get("/api/v1/cases/not-a-uuid").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        applicant.get("/api/v1/nothing-here").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        applicant
+            .post("/api/v1/drafts", json!({ "service_id": "unknown" }))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    // weak password, taken e-mail
+    let weak = http.post(server.url("/api/v1/accounts")).json(&json!({ "email": "a@example.org", "password": "kurz", "display_name": "A", "role": "applicant" })).send().await.expect("post");
+    assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let taken = http.post(server.url("/api/v1/accounts")).json(&json!({ "email": "MAX@example.org", "password": "ein-langes-Passwort-1", "display_name": "Max", "role": "applicant" })).send().await.expect("post");
+    assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // nobody registers themselves as staff
+    let staff = http.post(server.url("/api/v1/accounts")).json(&json!({ "email": "b@example.org", "password": "ein-langes-Passwort-1", "display_name": "B", "role": "caseworker" })).send().await.expect("post");
+    assert_eq!(staff.status(), StatusCode::BAD_REQUEST);
+    // an empty upload, an unknown document type
+    let draft: Value = applicant
+        .post("/api/v1/drafts", json!({ "service_id": "baugenehmigung" }))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let draft_id = draft["id"].as_str().expect("id");
+    assert_eq!(
+        applicant
+            .upload(
+                &format!("/api/v1/drafts/{draft_id}/documents"),
+                "lageplan",
+                "leer.pdf",
+                vec![]
+            )
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        applicant
+            .upload(
+                &format!("/api/v1/drafts/{draft_id}/documents"),
+                "bauantrag_alt",
+                "a.pdf",
+                pdf("a")
+            )
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    let draft = applicant.json(&format!("/api/v1/drafts/{draft_id}")).await;
+    assert_eq!(draft["documents"], json!([]));
+    // a logged-out token no longer works
+    assert_eq!(
+        applicant.delete("/api/v1/sessions").await.status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        applicant.get("/api/v1/cases").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn openapi_document_describes_the_api() {
+    let server = Server::start();
+    let doc: Value = reqwest::get(server.url("/api/openapi.json"))
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert!(doc["openapi"].as_str().unwrap_or("").starts_with("3.1"));
+    for path in [
+        "/api/v1/drafts/{id}/submit",
+        "/api/v1/cases/{id}/actions",
+        "/api/v1/cases/{id}/notice",
+        "/api/v1/mailbox",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} documented");
+    }
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[tokio::test]
+async fn repeated_wrong_passwords_lock_the_account_for_a_while() {
+    let server = Server::start();
+    register(&server, "raten@example.org", "Rainer Raten").await;
+    let http = reqwest::Client::new();
+    let attempt = |password: &'static str| {
+        http.post(server.url("/api/v1/sessions"))
+            .json(&json!({ "email": "raten@example.org", "password": password }))
+            .send()
+    };
+    for _ in 0..5 {
+        assert_eq!(
+            attempt("falsch-falsch-falsch")
+                .await
+                .expect("login")
+                .status(),
+            StatusCode::BAD_REQUEST
+        );
+    }
+    let locked = attempt("ein-langes-Passwort-1").await.expect("login");
+    assert_eq!(
+        locked.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    assert!(locked.headers().get("retry-after").is_some());
+    let problem: Value = locked.json().await.expect("problem");
+    assert_eq!(problem["code"], "too_many_attempts");
+    // other accounts log in as usual
+    login(&server, CASEWORKER, PASSWORD).await;
+}
