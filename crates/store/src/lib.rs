@@ -88,8 +88,16 @@ pub trait Store: Send + Sync + 'static {
         coverage: &[Coverage],
         audit: AuditContent,
     ) -> Result<()>;
-    /// Every authority of a kind with what it covers (the place selects among them).
-    async fn authorities_of_kind(&self, kind: AuthorityKind) -> Result<Vec<CoveringAuthority>>;
+    /// Every authority of a kind, by name.
+    async fn authorities_of_kind(&self, kind: AuthorityKind) -> Result<Vec<Authority>>;
+    /// The authorities of a kind that cover a place (its postal code, or its municipality
+    /// key by a key that is a leading part of it), each with the coverage entries that match.
+    async fn authorities_covering(
+        &self,
+        kind: AuthorityKind,
+        postal_code: Option<&str>,
+        municipality_key: Option<&str>,
+    ) -> Result<Vec<CoveringAuthority>>;
     async fn put_directory_entry(&self, entry: &DirectoryEntry, audit: AuditContent) -> Result<()>;
     async fn directory(&self, authority_id: Uuid) -> Result<Vec<DirectoryParty>>;
 

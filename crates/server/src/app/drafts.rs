@@ -88,8 +88,7 @@ impl App {
             .await?
             .into_iter()
             .next()
-            .ok_or_else(problems::service_not_offered)?
-            .authority;
+            .ok_or_else(problems::service_not_offered)?;
         let now = self.now();
         let draft = Draft {
             id: App::new_id(),

@@ -42,7 +42,11 @@ impl App {
         let place = responsibility.place(form);
         let candidates = self
             .store
-            .authorities_of_kind(responsibility.authority_kind)
+            .authorities_covering(
+                responsibility.authority_kind,
+                place.postal_code.as_deref(),
+                place.municipality_key.as_deref(),
+            )
             .await?;
         let chosen = authority::responsible(
             candidates

@@ -159,35 +159,58 @@ impl<B: Backend> Store for SqlStore<B> {
         tx.commit().await
     }
 
-    async fn authorities_of_kind(&self, kind: AuthorityKind) -> Result<Vec<CoveringAuthority>> {
-        let mut conn = self.backend.conn(Access::Read).await?;
-        let authorities = query("SELECT * FROM authorities WHERE kind = $1 ORDER BY name, id")
+    async fn authorities_of_kind(&self, kind: AuthorityKind) -> Result<Vec<Authority>> {
+        query("SELECT * FROM authorities WHERE kind = $1 ORDER BY name, id")
             .bind(kind.code())
-            .fetch_all(&mut *conn)
+            .fetch_all(&mut *self.backend.conn(Access::Read).await?)
             .await?
             .iter()
             .map(authority_from)
-            .collect::<Result<Vec<_>>>()?;
-        let rows = query(
-            "SELECT c.authority_id, c.kind, c.key FROM authority_coverage c \
-             JOIN authorities a ON a.id = c.authority_id WHERE a.kind = $1 ORDER BY c.kind, c.key",
-        )
-        .bind(kind.code())
-        .fetch_all(&mut *conn)
-        .await?;
-        let mut covering: Vec<CoveringAuthority> = authorities
-            .into_iter()
-            .map(|authority| CoveringAuthority {
-                authority,
-                coverage: Vec::new(),
+            .collect()
+    }
+
+    async fn authorities_covering(
+        &self,
+        kind: AuthorityKind,
+        postal_code: Option<&str>,
+        municipality_key: Option<&str>,
+    ) -> Result<Vec<CoveringAuthority>> {
+        // only the matching entries: a postal code by the index, a municipality key by each
+        // of its leading parts (Land, Regierungsbezirk, Kreis, municipality)
+        let prefixes: Vec<Option<String>> = [2, 3, 5, 8]
+            .iter()
+            .map(|n| {
+                municipality_key
+                    .and_then(|k| k.get(..*n))
+                    .map(str::to_string)
             })
             .collect();
+        let rows = query(
+            "SELECT a.*, c.kind AS coverage_kind, c.key AS coverage_key FROM authority_coverage c \
+             JOIN authorities a ON a.id = c.authority_id WHERE a.kind = $1 AND ( \
+             (c.kind = 'postal_code' AND c.key = $2) OR \
+             (c.kind = 'municipality_key' AND c.key IN ($3, $4, $5, $6))) \
+             ORDER BY a.name, a.id, c.kind, c.key",
+        )
+        .bind(kind.code())
+        .bind(postal_code)
+        .bind(prefixes[0].clone())
+        .bind(prefixes[1].clone())
+        .bind(prefixes[2].clone())
+        .bind(prefixes[3].clone())
+        .fetch_all(&mut *self.backend.conn(Access::Read).await?)
+        .await?;
+        let mut covering: Vec<CoveringAuthority> = Vec::new();
         for row in &rows {
-            let id = row.id("authority_id")?;
-            let key = row.text("key")?;
-            let coverage = row.parsed("kind", |kind| Coverage::from_parts(kind, &key))?;
-            if let Some(entry) = covering.iter_mut().find(|c| c.authority.id == id) {
-                entry.coverage.push(coverage);
+            let authority = authority_from(row)?;
+            let key = row.text("coverage_key")?;
+            let coverage = row.parsed("coverage_kind", |k| Coverage::from_parts(k, &key))?;
+            match covering.last_mut() {
+                Some(last) if last.authority.id == authority.id => last.coverage.push(coverage),
+                _ => covering.push(CoveringAuthority {
+                    authority,
+                    coverage: vec![coverage],
+                }),
             }
         }
         Ok(covering)

@@ -79,21 +79,54 @@ pub async fn check_coverage_round_trips(shared: Arc<dyn Store>) {
         )
         .await
         .expect("replace");
-    let found = store
-        .authorities_of_kind(AuthorityKind::BuildingAuthority)
+    assert!(
+        store
+            .authorities_of_kind(AuthorityKind::BuildingAuthority)
+            .await
+            .expect("read")
+            .iter()
+            .any(|a| a.id == f.authority)
+    );
+    let covering = |postal: Option<&'static str>, key: Option<&'static str>| {
+        store.authorities_covering(AuthorityKind::BuildingAuthority, postal, key)
+    };
+    let found = covering(Some("70173"), Some("08111000"))
         .await
         .expect("read");
-    let ours = found
-        .iter()
-        .find(|c| c.authority.id == f.authority)
-        .expect("ours");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].authority.id, f.authority);
     assert_eq!(
-        ours.coverage,
+        found[0].coverage,
         keys(&[("municipality_key", "08111000"), ("postal_code", "70173")])
+    );
+    // the replaced postal code no longer selects it; a postal code alone does
+    assert!(
+        covering(Some("70597"), None)
+            .await
+            .expect("read")
+            .is_empty()
+    );
+    assert_eq!(covering(Some("70173"), None).await.expect("read").len(), 1);
+    // a Kreis-level key covers every municipality of the Kreis
+    store
+        .set_coverage(
+            f.authority,
+            &keys(&[("municipality_key", "08115")]),
+            audit("authority.coverage_set"),
+        )
+        .await
+        .expect("Kreis");
+    let kreis = covering(None, Some("08115003")).await.expect("read");
+    assert_eq!(kreis.len(), 1);
+    assert!(
+        covering(None, Some("08116003"))
+            .await
+            .expect("read")
+            .is_empty()
     );
     assert!(
         store
-            .authorities_of_kind(AuthorityKind::TradeOffice)
+            .authorities_covering(AuthorityKind::TradeOffice, Some("70173"), None)
             .await
             .expect("read")
             .is_empty()
