@@ -184,7 +184,7 @@ async fn the_console_names_its_operator_and_signed_in_users_are_asked_of_the_pol
         .iter()
         .filter(|e| e.content.action == "access.denied")
         .count();
-    assert_eq!(denials, 3, "each refused change is on record");
+    assert_eq!(denials, 4, "each refused change is on record");
     assert!(
         !trail
             .iter()
@@ -295,4 +295,62 @@ fn the_problem_codes() {
     assert!(codes.len() > 30, "only {} codes found", codes.len());
     let golden = codes.into_iter().collect::<Vec<_>>().join("\n");
     insta::assert_snapshot!("problem_codes", golden);
+}
+
+/// The place selects the authority; a draft started under a service version recorded before
+/// services named who decides them follows the current version; a trade office is never a
+/// party to be asked.
+#[tokio::test]
+async fn responsibility_by_place_also_for_older_drafts() {
+    let f = demo().await;
+    let app = &f.app;
+    let current = app.services.get("baugenehmigung").expect("service").clone();
+    let mut older = current.clone();
+    older.version = "2026.11.4".into();
+    older.responsibility = None;
+    let at = |postal: &str| {
+        amtsweg_domain::form::FormData::from([("site_postal_code".to_string(), postal.to_string())])
+    };
+    for service in [&current, &older] {
+        match app
+            .responsible_for(service, &at("70597"))
+            .await
+            .expect("responsible")
+        {
+            amtsweg_server::app::Responsible::One(a) => {
+                assert_eq!(
+                    a.name,
+                    "Landratsamt Musterkreis – Untere Bauaufsichtsbehörde"
+                )
+            }
+            other => panic!("{}: {other:?}", service.version),
+        }
+        assert_eq!(
+            app.responsible_for(service, &at("01067"))
+                .await
+                .expect("nobody"),
+            amtsweg_server::app::Responsible::Nobody
+        );
+    }
+    let authorities = app.authorities().await.expect("list");
+    let find = |kind: AuthorityKind| {
+        authorities
+            .iter()
+            .find(|a| a.kind == kind)
+            .expect("in the demo")
+            .id
+    };
+    let console = AdminActor::Console(ActorId::System);
+    let refused = app
+        .add_to_directory(
+            &console,
+            find(AuthorityKind::BuildingAuthority),
+            find(AuthorityKind::TradeOffice),
+            "roads",
+        )
+        .await;
+    assert!(
+        matches!(&refused, Err(e) if e.code() == "not_a_party"),
+        "{refused:?}"
+    );
 }

@@ -76,6 +76,13 @@ impl App {
     ) -> Result<AuthorityInfo, AppError> {
         if let AdminActor::User(who) = by {
             tracing::warn!(user = %who.user.id, "access denied: adding an authority");
+            let denial = self.audit(
+                &who.actor().code(),
+                "access.denied",
+                "authorities".into(),
+                serde_json::json!({ "reason": "authorities are added at the console" }),
+            );
+            self.store.append_audit(vec![denial]).await?;
             return Err(AppError::Forbidden);
         }
         let name = new.name.trim().to_string();
@@ -134,7 +141,8 @@ impl App {
         if authority.kind != AuthorityKind::BuildingAuthority {
             return Err(problems::no_directory());
         }
-        if party.kind == AuthorityKind::BuildingAuthority || party_id == authority_id {
+        // only agencies and municipalities are asked; an authority that decides is never a party
+        if party.kind.decides() || party_id == authority_id {
             return Err(problems::not_a_party());
         }
         if !participation::TOPICS.iter().any(|(code, _)| *code == topic) {

@@ -22,23 +22,37 @@ pub enum Responsible {
     Nobody,
 }
 
-fn responsibility_of(service: &ServiceDefinition) -> Result<&Responsibility, AppError> {
-    service.responsibility.as_ref().ok_or_else(|| {
-        AppError::Internal(format!(
-            "service {}@{} names no responsible kind of authority",
-            service.id, service.version
-        ))
-    })
-}
-
 impl App {
+    /// Who decides the service's applications. A draft started under a version recorded before
+    /// services named it (2026.11) follows the current version of its service: responsibility
+    /// is routing, not part of what the applicant filled in.
+    fn responsibility_of<'s>(
+        &'s self,
+        service: &'s ServiceDefinition,
+    ) -> Result<&'s Responsibility, AppError> {
+        service
+            .responsibility
+            .as_ref()
+            .or_else(|| {
+                self.services
+                    .get(&service.id)
+                    .and_then(|current| current.responsibility.as_ref())
+            })
+            .ok_or_else(|| {
+                AppError::Internal(format!(
+                    "service {}@{} names no responsible kind of authority",
+                    service.id, service.version
+                ))
+            })
+    }
+
     /// The authorities of the service's kind that cover the place in the form.
     async fn candidates(
         &self,
         service: &ServiceDefinition,
         form: &FormData,
     ) -> Result<Vec<Authority>, AppError> {
-        let responsibility = responsibility_of(service)?;
+        let responsibility = self.responsibility_of(service)?;
         let place = responsibility.place(form);
         let candidates = self
             .store
@@ -83,7 +97,7 @@ impl App {
         form: &FormData,
         choice: Option<Uuid>,
     ) -> Result<Authority, AppError> {
-        let responsibility = responsibility_of(service)?;
+        let responsibility = self.responsibility_of(service)?;
         let mut candidates = self.candidates(service, form).await?;
         match candidates.len() {
             1 if choice.is_none_or(|c| c == candidates[0].id) => Ok(candidates.remove(0)),
