@@ -91,21 +91,27 @@ pub fn check_password_rules(password: &str) -> Result<(), amtsweg_domain::Text> 
 /// window has passed. Kept per instance, in memory (a restart forgets it).
 #[derive(Default)]
 pub struct LoginThrottle {
-    failures: std::sync::Mutex<std::collections::HashMap<String, (u32, time::OffsetDateTime)>>,
+    /// Failures per login key, by the key's SHA-256: an entry has a fixed size whatever an
+    /// attacker sends as the address.
+    failures: std::sync::Mutex<std::collections::HashMap<[u8; 32], (u32, time::OffsetDateTime)>>,
 }
 
 impl LoginThrottle {
     pub const MAX_FAILURES: u32 = 5;
     pub const WINDOW: time::Duration = time::Duration::minutes(15);
-    /// Bounds the memory an attacker can fill with made-up addresses.
-    const MAX_ENTRIES: usize = 100_000;
+    /// Bounds the memory an attacker can fill with made-up addresses (about 6 MB).
+    pub const MAX_ENTRIES: usize = 100_000;
+
+    fn key(login: &str) -> [u8; 32] {
+        Sha256::digest(login.as_bytes()).into()
+    }
 
     /// `Err(seconds to wait)` while the account is locked.
-    pub fn check(&self, key: &str, now: time::OffsetDateTime) -> Result<(), i64> {
+    pub fn check(&self, login: &str, now: time::OffsetDateTime) -> Result<(), i64> {
         let Ok(map) = self.failures.lock() else {
             return Ok(());
         };
-        match map.get(key) {
+        match map.get(&Self::key(login)) {
             Some((count, since)) if *count >= Self::MAX_FAILURES && now < *since + Self::WINDOW => {
                 Err((*since + Self::WINDOW - now).whole_seconds().max(1))
             }
@@ -113,24 +119,42 @@ impl LoginThrottle {
         }
     }
 
-    pub fn failed(&self, key: &str, now: time::OffsetDateTime) {
+    pub fn failed(&self, login: &str, now: time::OffsetDateTime) {
         let Ok(mut map) = self.failures.lock() else {
             return;
         };
-        if map.len() >= Self::MAX_ENTRIES {
+        let key = Self::key(login);
+        if map.len() >= Self::MAX_ENTRIES && !map.contains_key(&key) {
             map.retain(|_, (_, since)| now < *since + Self::WINDOW);
+            // still full of fresh failures: the oldest one makes room
+            if map.len() >= Self::MAX_ENTRIES
+                && let Some(oldest) = map
+                    .iter()
+                    .min_by_key(|(_, (_, since))| *since)
+                    .map(|(k, _)| *k)
+            {
+                map.remove(&oldest);
+            }
         }
-        let entry = map.entry(key.to_string()).or_insert((0, now));
+        let entry = map.entry(key).or_insert((0, now));
         if now >= entry.1 + Self::WINDOW {
             *entry = (0, now);
         }
         entry.0 += 1;
     }
 
-    pub fn succeeded(&self, key: &str) {
+    pub fn succeeded(&self, login: &str) {
         if let Ok(mut map) = self.failures.lock() {
-            map.remove(key);
+            map.remove(&Self::key(login));
         }
+    }
+
+    pub fn len(&self) -> usize {
+        self.failures.lock().map(|m| m.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -188,5 +212,31 @@ mod tests {
                 .map(|m| m.is_empty())
                 .unwrap_or(false)
         );
+    }
+
+    #[test]
+    fn the_throttle_keeps_a_fixed_size_per_address_and_a_bounded_number_of_them() {
+        let throttle = LoginThrottle::default();
+        let now = time::macros::datetime!(2026-12-02 12:00 UTC);
+        let huge = "a".repeat(1_000_000);
+        for _ in 0..LoginThrottle::MAX_FAILURES {
+            throttle.failed(&huge, now);
+        }
+        assert!(
+            throttle.check(&huge, now).is_err(),
+            "locked after five failures"
+        );
+        assert!(throttle.check("other@example.org", now).is_ok());
+        for i in 0..LoginThrottle::MAX_ENTRIES + 10 {
+            throttle.failed(
+                &format!("{i}@example.org"),
+                now + time::Duration::seconds(1),
+            );
+        }
+        assert_eq!(throttle.len(), LoginThrottle::MAX_ENTRIES);
+        // the oldest entries made room, the newest are kept
+        assert!(throttle.check(&huge, now).is_ok());
+        throttle.succeeded(&format!("{}@example.org", LoginThrottle::MAX_ENTRIES + 9));
+        assert_eq!(throttle.len(), LoginThrottle::MAX_ENTRIES - 1);
     }
 }

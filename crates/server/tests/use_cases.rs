@@ -354,3 +354,27 @@ async fn responsibility_by_place_also_for_older_drafts() {
         "{refused:?}"
     );
 }
+
+/// An address longer than any address can be is refused before anything is read or kept
+/// (issue #10: 150 logins with 1.9 MB addresses used to fill the memory).
+#[tokio::test]
+async fn overlong_login_addresses_are_refused_before_anything_is_kept() {
+    let f = demo().await;
+    let huge = format!("{}@example.org", "a".repeat(2_000_000));
+    for _ in 0..3 {
+        let refused = f.app.login(&huge, "irgendwas", SessionKind::Api).await;
+        assert!(
+            matches!(&refused, Err(e) if e.code() == "login_failed"),
+            "{:?}",
+            refused.err()
+        );
+    }
+    assert!(f.app.login_throttle.is_empty(), "nothing kept for them");
+    // a real address still counts its failures
+    let wrong = f
+        .app
+        .login("antragsteller@demo.amtsweg.de", "falsch", SessionKind::Api)
+        .await;
+    assert!(wrong.is_err());
+    assert_eq!(f.app.login_throttle.len(), 1);
+}

@@ -156,6 +156,10 @@ impl App {
         password: &str,
         kind: SessionKind,
     ) -> Result<Login, AppError> {
+        // no address is longer (RFC 5321: 254 octets); refused before anything is kept or read
+        if email.trim().len() > 254 {
+            return Err(problems::login_failed());
+        }
         let email = normalise_email(email);
         if let Err(seconds) = self.login_throttle.check(&email, self.now()) {
             let audit = self.audit(
