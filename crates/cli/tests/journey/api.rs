@@ -1,5 +1,5 @@
 //! The API beside whole cases: clear problems for bad input, the OpenAPI document, the lock
-//! after repeated wrong passwords.
+//! after repeated wrong passwords, an idempotency key used for another draft.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -167,4 +167,52 @@ async fn repeated_wrong_passwords_lock_the_account_for_a_while() {
     assert_eq!(problem["code"], "too_many_attempts");
     // other accounts log in as usual
     login(&server, CASEWORKER, PASSWORD).await;
+}
+
+/// An `Idempotency-Key` belongs to one submission: sent again with the same draft it returns
+/// that case; sent with another draft it is refused with 409 and the other draft stays a
+/// draft (it used to answer 200 with the first case and leave the second one unsubmitted).
+#[tokio::test]
+async fn an_idempotency_key_reused_on_another_draft_is_refused() {
+    let server = Server::start();
+    let applicant = register(&server, "schluessel@example.org", "Sigrid Schlüssel").await;
+    let submit = |draft: String, key: &'static str| {
+        let (http, url, token) = (
+            applicant.http.clone(),
+            server.url(&format!("/api/v1/drafts/{draft}/submit")),
+            applicant.token.clone(),
+        );
+        async move {
+            http.post(url)
+                .bearer_auth(token)
+                .header("Idempotency-Key", key)
+                .send()
+                .await
+                .expect("submit")
+        }
+    };
+    let first = complete_draft(&applicant).await;
+    let second = complete_draft(&applicant).await;
+    let created = submit(first.clone(), "schluessel-1").await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let case_id = created.json::<Value>().await.expect("json")["case_id"].clone();
+    // the same key with the same draft: the first case again
+    let again = submit(first.clone(), "schluessel-1").await;
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(
+        again.json::<Value>().await.expect("json")["case_id"],
+        case_id
+    );
+    // the same key with another draft: refused, and that draft is still a draft
+    let reused = submit(second.clone(), "schluessel-1").await;
+    assert_eq!(reused.status(), StatusCode::CONFLICT);
+    let problem: Value = reused.json().await.expect("problem");
+    assert_eq!(problem["code"], "idempotency_key_reused");
+    assert!(
+        applicant.json(&format!("/api/v1/drafts/{second}")).await["case_id"].is_null(),
+        "the second draft was not submitted"
+    );
+    let own = submit(second.clone(), "schluessel-2").await;
+    assert_eq!(own.status(), StatusCode::CREATED);
+    assert_ne!(own.json::<Value>().await.expect("json")["case_id"], case_id);
 }

@@ -386,10 +386,11 @@ struct SubmitParams {
 /// Submit the application to the authority responsible for its place. Send an
 /// `Idempotency-Key` header: a retry with the same key (or a second submission of the same
 /// draft) returns the first case with status 200. 422 `choose_authority` when several are
-/// responsible and none was chosen, `no_responsible_authority` when none is.
+/// responsible and none was chosen, `no_responsible_authority` when none is; 409
+/// `idempotency_key_reused` when the key was used for another draft (this one stays a draft).
 #[utoipa::path(post, path = "/api/v1/drafts/{id}/submit", tag = "drafts", security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path), ("Idempotency-Key" = Option<String>, Header), SubmitParams),
-    responses((status = 201, body = ReceiptOut), (status = 200, body = ReceiptOut), (status = 422, body = Problem)))]
+    responses((status = 201, body = ReceiptOut), (status = 200, body = ReceiptOut), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn submit_draft(
     State(app): State<Arc<App>>,
     headers: HeaderMap,

@@ -256,6 +256,11 @@ impl App {
                 if case.applicant_id != who.user.id {
                     return Err(AppError::NotFound);
                 }
+                // the key names another draft's submission: this draft is not submitted,
+                // and saying "here is your case" would hide that
+                if case.draft_id != draft_id {
+                    return Err(problems::idempotency_key_reused());
+                }
                 Ok(SubmitResult {
                     case: case.into(),
                     created: false,

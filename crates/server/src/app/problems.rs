@@ -316,3 +316,14 @@ pub(crate) fn document_missing(document_type: &str, label: &Text) -> FieldError 
         }),
     }
 }
+
+/// An `Idempotency-Key` that was used for another draft's submission.
+pub(crate) fn idempotency_key_reused() -> AppError {
+    AppError::Conflict {
+        code: "idempotency_key_reused",
+        message: Text::new(
+            "Dieser Idempotency-Key wurde schon für einen anderen Antrag verwendet. Dieser Antrag ist nicht eingereicht; bitte senden Sie ihn mit einem neuen Schlüssel.",
+            "This Idempotency-Key was already used for another application. This application is not submitted; please send it with a new key.",
+        ),
+    }
+}
