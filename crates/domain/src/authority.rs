@@ -81,7 +81,7 @@ impl Coverage {
             "postal_code" => postal_code(key).map(Coverage::PostalCode),
             "municipality_key" => {
                 let digits = key.trim();
-                let ok = matches!(digits.len(), 2 | 3 | 5 | 8)
+                let ok = MUNICIPALITY_KEY_LENGTHS.contains(&digits.len())
                     && digits.chars().all(|c| c.is_ascii_digit());
                 ok.then(|| Coverage::MunicipalityKey(digits.to_string()))
             }
@@ -99,6 +99,10 @@ impl Coverage {
         }
     }
 }
+
+/// How long a municipality key or a leading part of it may be: a Land (2 digits), a
+/// Regierungsbezirk (3), a Kreis (5), a municipality (8).
+pub const MUNICIPALITY_KEY_LENGTHS: [usize; 4] = [2, 3, 5, 8];
 
 /// A five-digit German postal code, if `input` is one.
 pub fn postal_code(input: &str) -> Option<String> {

@@ -52,6 +52,7 @@ pub fn parse_date_text(text: &str) -> Option<Date> {
     .ok()
 }
 
+mod coverage;
 pub(crate) mod rows;
 pub mod store;
 mod writes;

@@ -24,6 +24,7 @@ use async_trait::async_trait;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use super::coverage::*;
 use super::rows::*;
 use super::writes::*;
 use super::{Access, Backend, Dialect, query};
@@ -140,21 +141,7 @@ impl<B: Backend> Store for SqlStore<B> {
         audit: AuditContent,
     ) -> Result<()> {
         let mut tx = self.backend.begin().await?;
-        query("DELETE FROM authority_coverage WHERE authority_id = $1")
-            .bind(authority_id)
-            .execute(&mut *tx)
-            .await?;
-        for c in coverage {
-            query(
-                "INSERT INTO authority_coverage (authority_id, kind, key) VALUES ($1, $2, $3) \
-                 ON CONFLICT (authority_id, kind, key) DO NOTHING",
-            )
-            .bind(authority_id)
-            .bind(c.code())
-            .bind(c.key())
-            .execute(&mut *tx)
-            .await?;
-        }
+        replace_coverage_in(&mut *tx, authority_id, coverage).await?;
         append_audit_in(&mut *tx, self.dialect(), vec![audit]).await?;
         tx.commit().await
     }
@@ -175,45 +162,8 @@ impl<B: Backend> Store for SqlStore<B> {
         postal_code: Option<&str>,
         municipality_key: Option<&str>,
     ) -> Result<Vec<CoveringAuthority>> {
-        // only the matching entries: a postal code by the index, a municipality key by each
-        // of its leading parts (Land, Regierungsbezirk, Kreis, municipality)
-        let prefixes: Vec<Option<String>> = [2, 3, 5, 8]
-            .iter()
-            .map(|n| {
-                municipality_key
-                    .and_then(|k| k.get(..*n))
-                    .map(str::to_string)
-            })
-            .collect();
-        let rows = query(
-            "SELECT a.*, c.kind AS coverage_kind, c.key AS coverage_key FROM authority_coverage c \
-             JOIN authorities a ON a.id = c.authority_id WHERE a.kind = $1 AND ( \
-             (c.kind = 'postal_code' AND c.key = $2) OR \
-             (c.kind = 'municipality_key' AND c.key IN ($3, $4, $5, $6))) \
-             ORDER BY a.name, a.id, c.kind, c.key",
-        )
-        .bind(kind.code())
-        .bind(postal_code)
-        .bind(prefixes[0].clone())
-        .bind(prefixes[1].clone())
-        .bind(prefixes[2].clone())
-        .bind(prefixes[3].clone())
-        .fetch_all(&mut *self.backend.conn(Access::Read).await?)
-        .await?;
-        let mut covering: Vec<CoveringAuthority> = Vec::new();
-        for row in &rows {
-            let authority = authority_from(row)?;
-            let key = row.text("coverage_key")?;
-            let coverage = row.parsed("coverage_kind", |k| Coverage::from_parts(k, &key))?;
-            match covering.last_mut() {
-                Some(last) if last.authority.id == authority.id => last.coverage.push(coverage),
-                _ => covering.push(CoveringAuthority {
-                    authority,
-                    coverage: vec![coverage],
-                }),
-            }
-        }
-        Ok(covering)
+        let mut conn = self.backend.conn(Access::Read).await?;
+        covering(&mut *conn, kind, postal_code, municipality_key).await
     }
 
     async fn put_directory_entry(&self, e: &DirectoryEntry, audit: AuditContent) -> Result<()> {
