@@ -1,7 +1,6 @@
 //! Every text of the pages, German first, English beside it. Texts of the service
 //! definitions and of the application layer come as `Text` and are rendered with `get(lang)`.
 
-use amtsweg_domain::Text;
 pub use amtsweg_domain::text::Lang;
 
 macro_rules! strings {
@@ -452,20 +451,4 @@ pub fn done(lang: Lang, what: &str) -> Option<&'static str> {
         "saved" => s.draft_saved,
         _ => return None,
     })
-}
-
-/// An upload whose name promises one type while its bytes show another.
-/// A required document that is not uploaded yet (the same words as the submission's check).
-pub fn no_responsible_authority() -> Text {
-    Text::new(
-        "Für diesen Ort ist in diesem Portal keine Behörde zuständig. Bitte prüfen Sie die Postleitzahl; stimmt sie, wenden Sie sich bitte an Ihre Gemeinde.",
-        "No authority in this portal is responsible for this place. Please check the postal code; if it is right, please contact your municipality.",
-    )
-}
-
-pub fn upload_missing(label: &Text) -> Text {
-    Text::new(
-        format!("Bitte laden Sie „{}“ hoch.", label.de),
-        format!("Please upload “{}”.", label.en),
-    )
 }

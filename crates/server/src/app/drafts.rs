@@ -8,6 +8,7 @@ use amtsweg_store::{Draft, Submission, SubmitOutcome};
 use unicode_normalization::UnicodeNormalization;
 use uuid::Uuid;
 
+use super::responsibility::Responsible;
 use super::views::{self, CaseFile, DocumentInfo, DraftInfo};
 use super::{App, AppError, Principal, messages, problems};
 
@@ -139,6 +140,32 @@ impl App {
             documents: views::all(documents),
             missing_documents,
         })
+    }
+
+    /// What still stands in the way of submitting the draft, as the submission would report
+    /// it (form errors, missing documents, no authority here for its place), and who would
+    /// receive it: the review page shows both before anything is sent.
+    pub async fn submission_problems(
+        &self,
+        view: &DraftView<'_>,
+    ) -> Result<(Vec<form::FieldError>, Responsible), AppError> {
+        let mut errors = form::validate(view.service, &view.form, Mode::Submit)
+            .err()
+            .unwrap_or_default();
+        errors.extend(
+            view.missing_documents
+                .iter()
+                .map(|d| problems::document_missing(&d.id, &d.label)),
+        );
+        let responsible = self.responsible_for(view.service, &view.form).await?;
+        if responsible == Responsible::Nobody {
+            let place = &self.responsibility_of(view.service)?.postal_code_field;
+            // a place that is missing or malformed has its own error already
+            if !errors.iter().any(|e| &e.field == place) {
+                errors.push(problems::no_responsible_authority(place));
+            }
+        }
+        Ok((errors, responsible))
     }
 
     /// Saves values into the draft: the given fields replace the stored ones (an empty value

@@ -188,15 +188,15 @@ pub(crate) fn authority_not_responsible() -> AppError {
 }
 
 /// No authority here covers the place given in `place_field`.
-pub(crate) fn no_responsible_authority(place_field: &str) -> AppError {
-    AppError::Invalid(vec![FieldError {
+pub(crate) fn no_responsible_authority(place_field: &str) -> FieldError {
+    FieldError {
         field: place_field.into(),
         code: "no_responsible_authority".into(),
         message: Text::new(
             "Für diesen Ort ist in diesem Portal keine Behörde zuständig. Bitte prüfen Sie die Postleitzahl; stimmt sie, wenden Sie sich bitte an Ihre Gemeinde.",
             "No authority in this portal is responsible for this place. Please check the postal code; if it is right, please contact your municipality.",
         ),
-    }])
+    }
 }
 
 pub(crate) fn invalid_email() -> FieldError {

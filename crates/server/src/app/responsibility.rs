@@ -26,7 +26,7 @@ impl App {
     /// Who decides the service's applications. A draft started under a version recorded before
     /// services named it (2026.11) follows the current version of its service: responsibility
     /// is routing, not part of what the applicant filled in.
-    fn responsibility_of<'s>(
+    pub(crate) fn responsibility_of<'s>(
         &'s self,
         service: &'s ServiceDefinition,
     ) -> Result<&'s Responsibility, AppError> {
@@ -102,9 +102,9 @@ impl App {
         match candidates.len() {
             1 if choice.is_none_or(|c| c == candidates[0].id) => Ok(candidates.remove(0)),
             1 => Err(problems::authority_not_responsible()),
-            0 => Err(problems::no_responsible_authority(
+            0 => Err(AppError::Invalid(vec![problems::no_responsible_authority(
                 &responsibility.postal_code_field,
-            )),
+            )])),
             _ => candidates
                 .into_iter()
                 .find(|a| Some(a.id) == choice)

@@ -414,37 +414,13 @@ async fn render_review(ctx: &Ctx, draft_id: Uuid, failed: Option<Vec<FieldError>
     } else {
         StatusCode::OK
     };
-    let responsible = ctx.app().responsible_for(service, &view.form).await?;
-    let (authorities, choose_authority, nobody) = match &responsible {
-        Responsible::One(a) => (vec![a.clone()], false, false),
-        Responsible::Choice(list) => (list.clone(), true, false),
-        Responsible::Nobody => (Vec::new(), false, true),
+    let (problems, responsible) = ctx.app().submission_problems(&view).await?;
+    let (authorities, choose_authority) = match responsible {
+        Responsible::One(a) => (vec![a], false),
+        Responsible::Choice(list) => (list, true),
+        Responsible::Nobody => (Vec::new(), false),
     };
-    let errors: Vec<FieldError> = match failed {
-        Some(errors) => errors,
-        None => {
-            let mut errors = form::validate(service, &view.form, Mode::Submit)
-                .err()
-                .unwrap_or_default();
-            errors.extend(view.missing_documents.iter().map(|d| FieldError {
-                field: format!("document:{}", d.id),
-                code: "document_missing".into(),
-                message: i18n::upload_missing(&d.label),
-            }));
-            // the place is given but no authority here covers it: say so before submitting
-            if nobody
-                && let Some(r) = &service.responsibility
-                && !errors.iter().any(|e| e.field == r.postal_code_field)
-            {
-                errors.push(FieldError {
-                    field: r.postal_code_field.clone(),
-                    code: "no_responsible_authority".into(),
-                    message: i18n::no_responsible_authority(),
-                });
-            }
-            errors
-        }
-    };
+    let errors: Vec<FieldError> = failed.unwrap_or(problems);
     let steps = step_links(service, draft_id, service.form.steps.len() + 2, lang);
     let total = steps.len();
     let key = random_token().map_err(|e| AppError::Internal(e.to_string()))?;
