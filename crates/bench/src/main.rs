@@ -9,7 +9,11 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod baselines;
+mod bulk;
+mod client;
 mod measure;
+mod sample;
 mod seed;
 mod server;
 
