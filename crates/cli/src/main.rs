@@ -315,7 +315,9 @@ async fn serve(mut config: Config, demo: bool) -> Result<(), String> {
     }
     spawn_scheduler(app.clone(), interval);
     let routes = amtsweg_server::api::router(app.clone()).merge(amtsweg_web::router(app.clone()));
-    let router = amtsweg_server::http::finish(routes);
+    let limits = amtsweg_server::limits::Limits::new(app.config.limits.clone());
+    let router = amtsweg_server::http::finish(routes, app.config.secure_cookies(), limits);
+    let header_timeout = std::time::Duration::from_secs(app.config.limits.header_timeout_secs);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -332,22 +334,39 @@ async fn serve(mut config: Config, demo: bool) -> Result<(), String> {
         );
     }
     println!("amtsweg listening on http://{local}/");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())
+    amtsweg_server::listen::serve(listener, router, header_timeout, stop_signal()).await;
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM (what service managers and container runtimes send to stop).
+async fn stop_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+    tracing::info!("stopping: no new connections, finishing the requests in flight");
 }
 
 async fn audit_verify(config: Config) -> Result<bool, String> {
     let store = bootstrap::open_store(&config).await?;
-    let mut verifier = Verifier::new();
-    let head = store
+    let head = store.audit_head().await.map_err(|e| e.to_string())?;
+    let mut verifier = Verifier::new(head);
+    store
         .scan_audit(&mut |entry| verifier.push(entry))
         .await
         .map_err(|e| e.to_string())?;
-    match verifier.finish(head) {
+    match verifier.finish() {
         Verification::Ok { entries, head_hash } => {
             println!("OK: {entries} entries, chain head {head_hash}");
             Ok(true)
@@ -367,6 +386,9 @@ async fn audit_verify(config: Config) -> Result<bool, String> {
                 Finding::Truncated { expected_last_seq } => {
                     format!("the chain ends early: entries up to {expected_last_seq} were recorded")
                 }
+                Finding::HeadMismatch { recorded_hash } => format!(
+                    "it is not the entry the recorded chain head names (hash {recorded_hash}): the newest entries were removed or replaced"
+                ),
             };
             println!("FAILED at entry {seq}: {what} ({checked} entries before it are intact)");
             Ok(false)

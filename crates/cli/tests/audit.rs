@@ -127,3 +127,18 @@ async fn an_entry_moved_far_away_is_found() {
         "{report}"
     );
 }
+
+#[tokio::test]
+async fn removed_newest_entries_with_a_lowered_head_are_found() {
+    let mut server = prepared().await;
+    // what the attack run did: drop the two newest entries and lower the recorded head's
+    // number to the new end, leaving its hash
+    let sql = "DELETE FROM audit_entries WHERE seq > (SELECT seq - 2 FROM audit_head WHERE id = 1); \
+               UPDATE audit_head SET seq = seq - 2 WHERE id = 1;";
+    let (ok, report) = tamper(&mut server, sql).await;
+    assert!(!ok);
+    assert!(
+        report.contains("is not the entry the recorded chain head names"),
+        "{report}"
+    );
+}

@@ -142,6 +142,17 @@ pub enum Finding {
     },
     /// The chain ends before its recorded head: entries at the end were removed.
     Truncated { expected_last_seq: i64 },
+    /// The entry at the recorded head's place is not the one the head recorded: the newest
+    /// entries were removed or replaced and the head's number lowered to match.
+    HeadMismatch { recorded_hash: String },
+}
+
+/// The last entry as the store records it apart from the entries (sequence number and hash),
+/// written in the same transaction as every append.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainHead {
+    pub seq: i64,
+    pub hash: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,14 +171,21 @@ pub enum Verification {
 /// Checks entries in stored order, one at a time, so a chain of any length runs in constant memory.
 #[derive(Debug, Default)]
 pub struct Verifier {
+    recorded_head: Option<ChainHead>,
     last: Option<(i64, String)>,
     checked: u64,
     failure: Option<(i64, Finding)>,
 }
 
 impl Verifier {
-    pub fn new() -> Self {
-        Self::default()
+    /// A check against the head the store recorded, read *before* the entries: entries
+    /// committed after it only make the chain longer, but the entry at the head's place must
+    /// be the one the head names, and the chain must reach it.
+    pub fn new(recorded_head: Option<ChainHead>) -> Self {
+        Self {
+            recorded_head,
+            ..Self::default()
+        }
     }
 
     /// Feeds the next entry; returns false once a failure is found (later entries are not checked).
@@ -193,14 +211,25 @@ impl Verifier {
             ));
             return false;
         }
+        if let Some(head) = &self.recorded_head
+            && head.seq == entry.seq
+            && head.hash != entry.hash
+        {
+            self.failure = Some((
+                entry.seq,
+                Finding::HeadMismatch {
+                    recorded_hash: head.hash.clone(),
+                },
+            ));
+            return false;
+        }
         self.last = Some((entry.seq, entry.hash.clone()));
         self.checked += 1;
         true
     }
 
-    /// Ends the check. `recorded_head` is the last sequence number the store recorded
-    /// separately, so that removing entries at the end is found too.
-    pub fn finish(self, recorded_head: Option<i64>) -> Verification {
+    /// Ends the check: a chain that stops before the recorded head lost its newest entries.
+    pub fn finish(self) -> Verification {
         if let Some((seq, finding)) = self.failure {
             return Verification::Failed {
                 seq,
@@ -209,13 +238,13 @@ impl Verifier {
             };
         }
         let last_seq = self.last.as_ref().map(|(s, _)| *s).unwrap_or(0);
-        if let Some(head) = recorded_head
-            && head > last_seq
+        if let Some(head) = &self.recorded_head
+            && head.seq > last_seq
         {
             return Verification::Failed {
                 seq: last_seq + 1,
                 finding: Finding::Truncated {
-                    expected_last_seq: head,
+                    expected_last_seq: head.seq,
                 },
                 checked: self.checked,
             };
@@ -254,21 +283,30 @@ mod tests {
         out
     }
 
-    fn verify(entries: &[AuditEntry], head: Option<i64>) -> Verification {
-        let mut v = Verifier::new();
+    fn verify(entries: &[AuditEntry], head: Option<ChainHead>) -> Verification {
+        let mut v = Verifier::new(head);
         for e in entries {
             if !v.push(e) {
                 break;
             }
         }
-        v.finish(head)
+        v.finish()
+    }
+
+    /// The head as the store records it after entry `seq`.
+    fn head(entries: &[AuditEntry], seq: i64) -> Option<ChainHead> {
+        let e = entries.iter().find(|e| e.seq == seq)?;
+        Some(ChainHead {
+            seq,
+            hash: e.hash.clone(),
+        })
     }
 
     #[test]
     fn an_untouched_chain_verifies() {
         let entries = build(5);
         assert!(matches!(
-            verify(&entries, Some(5)),
+            verify(&entries, head(&build(5), 5)),
             Verification::Ok { entries: 5, .. }
         ));
         assert!(matches!(
@@ -282,7 +320,7 @@ mod tests {
         let mut entries = build(5);
         entries[2].content.actor = "someone else".into();
         assert_eq!(
-            verify(&entries, Some(5)),
+            verify(&entries, head(&build(5), 5)),
             Verification::Failed {
                 seq: 3,
                 finding: Finding::Changed,
@@ -296,7 +334,7 @@ mod tests {
         let mut entries = build(5);
         entries.remove(1);
         assert!(matches!(
-            verify(&entries, Some(5)),
+            verify(&entries, head(&build(5), 5)),
             Verification::Failed {
                 seq: 3,
                 finding: Finding::Broken {
@@ -313,7 +351,7 @@ mod tests {
         let mut entries = build(5);
         entries.swap(1, 3);
         assert!(matches!(
-            verify(&entries, Some(5)),
+            verify(&entries, head(&build(5), 5)),
             Verification::Failed { seq: 4, .. }
         ));
     }
@@ -325,7 +363,7 @@ mod tests {
         entries.insert(2, forged);
         // the forged entry itself is consistent; the entry after it no longer is
         assert!(matches!(
-            verify(&entries, Some(4)),
+            verify(&entries, head(&build(4), 4)),
             Verification::Failed {
                 seq: 3,
                 finding: Finding::Broken { .. },
@@ -338,7 +376,7 @@ mod tests {
     fn a_truncated_chain_is_found_against_the_recorded_head() {
         let entries = build(5);
         assert!(matches!(
-            verify(&entries[..3], Some(5)),
+            verify(&entries[..3], head(&entries, 5)),
             Verification::Failed {
                 seq: 4,
                 finding: Finding::Truncated {
@@ -346,6 +384,37 @@ mod tests {
                 },
                 ..
             }
+        ));
+    }
+
+    #[test]
+    fn removed_newest_entries_with_a_lowered_head_number_are_found() {
+        // the head's number lowered to the new end, its hash left as it was
+        let entries = build(5);
+        let lowered = ChainHead {
+            seq: 3,
+            hash: entries[4].hash.clone(),
+        };
+        assert!(matches!(
+            verify(&entries[..3], Some(lowered)),
+            Verification::Failed {
+                seq: 3,
+                finding: Finding::HeadMismatch { .. },
+                checked: 2
+            }
+        ));
+    }
+
+    #[test]
+    fn entries_appended_after_the_head_was_read_are_fine() {
+        let entries = build(5);
+        assert!(matches!(
+            verify(&entries, head(&entries, 3)),
+            Verification::Ok { entries: 5, .. }
+        ));
+        assert!(matches!(
+            verify(&entries, None),
+            Verification::Ok { entries: 5, .. }
         ));
     }
 }

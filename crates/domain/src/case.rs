@@ -13,6 +13,7 @@ use crate::Text;
 use crate::participation::{self, NewRequest, ParticipationRequest};
 use crate::policy::Role;
 use crate::service::ServiceDefinition;
+use crate::text::clean_free_text;
 
 /// The kinds of action the engine knows. Which state they lead from and to, and which
 /// roles may take them, is data in the process definition.
@@ -443,7 +444,7 @@ pub fn decide(
         Command::RequestDocuments { defects, deadline } => {
             let defects: Vec<String> = defects
                 .into_iter()
-                .map(|d| d.trim().to_string())
+                .map(|d| clean_free_text(&d))
                 .filter(|d| !d.is_empty())
                 .collect();
             if defects.is_empty() {
@@ -520,7 +521,7 @@ pub fn decide(
                     Some(_) => {}
                 }
             }
-            let reasons = reasons.trim().to_string();
+            let reasons = clean_free_text(&reasons);
             if reasons.is_empty() || reasons.chars().count() > MAX_TEXT * 4 {
                 return Err(invalid(
                     "reasons",
@@ -575,7 +576,7 @@ pub fn decide(
             }
         }
         Command::StartHearing { reasons, deadline } => {
-            let reasons = reasons.trim().to_string();
+            let reasons = clean_free_text(&reasons);
             if reasons.is_empty() || reasons.chars().count() > MAX_TEXT * 4 {
                 return Err(invalid(
                     "reasons",
@@ -611,7 +612,7 @@ pub fn decide(
                     "You have already responded to the hearing.",
                 ));
             }
-            let text = text.trim().to_string();
+            let text = clean_free_text(&text);
             if text.is_empty() || text.chars().count() > MAX_TEXT * 4 {
                 return Err(invalid(
                     "text",

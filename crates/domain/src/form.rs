@@ -55,12 +55,19 @@ pub fn validate(
     let mut clean = FormData::new();
     for key in data.keys() {
         if service.field(key).is_none() {
+            // the name is echoed back: never more of it than a field name can be
+            let shown: String = key.chars().take(64).collect();
+            let shown = if shown.len() < key.len() {
+                format!("{shown}…")
+            } else {
+                shown
+            };
             errors.push(FieldError {
-                field: key.clone(),
+                field: shown.clone(),
                 code: "unknown_field".into(),
                 message: Text::new(
-                    format!("Das Feld „{key}“ gibt es in diesem Formular nicht."),
-                    format!("The form has no field '{key}'."),
+                    format!("Das Feld „{shown}“ gibt es in diesem Formular nicht."),
+                    format!("The form has no field '{shown}'."),
                 ),
             });
         }
@@ -71,7 +78,11 @@ pub fn validate(
         if !applies && mode == Mode::Submit {
             continue;
         }
-        let value = data.get(&field.id).map(|v| v.trim()).unwrap_or("");
+        let value = data
+            .get(&field.id)
+            .map(|v| crate::text::clean_free_text(v))
+            .unwrap_or_default();
+        let value = value.as_str();
         if value.is_empty() {
             if applies && field.required && mode == Mode::Submit {
                 errors.push(FieldError {
@@ -395,13 +406,47 @@ pub fn missing_documents<'a>(
 }
 
 /// A file name as shown and stored: the last path component, without control characters, at most 200 characters.
+/// Invisible and direction-changing characters are dropped (a name is never text where they
+/// are spelling), so the extension people read is the one the type check reads.
 pub fn clean_file_name(name: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let cleaned: String = last.chars().filter(|c| !c.is_control()).take(200).collect();
+    let cleaned: String = last
+        .chars()
+        .filter(|c| {
+            !c.is_control()
+                && !crate::text::is_invisible_control(*c)
+                && !matches!(
+                    c,
+                    '\u{00AD}' | '\u{034F}' | '\u{180E}' | '\u{200C}' | '\u{200D}'
+                )
+        })
+        .take(200)
+        .collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_string();
     if cleaned.is_empty() {
         "dokument".to_string()
     } else {
         cleaned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_name_shows_the_extension_the_type_check_reads() {
+        // U+202E would show `rechnung<U+202E>fdp.png` as `rechnunggnp.pdf`
+        assert_eq!(
+            clean_file_name("rechnung\u{202E}fdp.png"),
+            "rechnungfdp.png"
+        );
+        assert_eq!(clean_file_name("plan.png\u{200B}"), "plan.png");
+        assert_eq!(
+            type_by_extension(&clean_file_name("plan.png\u{200B}")),
+            Some("image/png")
+        );
+        assert_eq!(clean_file_name("..\\..\\etc/pass\u{0}wd.pdf"), "passwd.pdf");
+        assert_eq!(clean_file_name("\u{200B}\u{FEFF}"), "dokument");
     }
 }

@@ -201,7 +201,7 @@ fn invalid(field: &'static str, de: impl Into<String>, en: impl Into<String>) ->
 }
 
 fn clean_text(text: &str, field: &'static str, required: bool) -> Result<String, CaseError> {
-    let text = text.trim();
+    let text = crate::text::clean_free_text(text);
     if required && text.is_empty() {
         return Err(invalid(
             field,
@@ -216,7 +216,7 @@ fn clean_text(text: &str, field: &'static str, required: bool) -> Result<String,
             format!("At most {MAX_TEXT} characters."),
         ));
     }
-    Ok(text.to_string())
+    Ok(text)
 }
 
 /// Checks conditions against the service's condition kinds and trims their texts.
@@ -240,7 +240,7 @@ pub fn clean_conditions(
                 format!("Unknown kind of condition '{}'.", condition.kind),
             ));
         }
-        let text = condition.text.trim();
+        let text = crate::text::clean_free_text(&condition.text);
         if text.is_empty() || text.chars().count() > MAX_TEXT {
             return Err(invalid(
                 "conditions",
@@ -250,8 +250,8 @@ pub fn clean_conditions(
         }
         cleaned.push(ConditionItem {
             kind: condition.kind,
-            text: text.to_string(),
-            source: condition.source.map(|s| s.trim().to_string()),
+            text,
+            source: condition.source.map(|s| crate::text::clean_free_text(&s)),
         });
     }
     Ok(cleaned)

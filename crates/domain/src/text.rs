@@ -73,6 +73,35 @@ pub fn instant_text(at: time::OffsetDateTime) -> String {
         .unwrap_or_else(|_| at.unix_timestamp().to_string())
 }
 
+/// Whether a character changes how text around it is shown without being seen itself: bidi
+/// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), direction marks (U+200E,
+/// U+200F, U+061C), zero-width space, word joiner and invisible operators (U+200B,
+/// U+2060–U+2064), the byte order mark (U+FEFF) and interlinear annotations (U+FFF9–U+FFFB).
+/// U+202E turns `rechnung<U+202E>fdp.exe` into what reads as `rechnungexe.pdf`; U+200B makes two
+/// texts that look alike differ. Zero-width (non-)joiners stay: they are spelling in scripts
+/// DIN 91379 allows.
+pub fn is_invisible_control(c: char) -> bool {
+    matches!(c,
+        '\u{061C}'
+        | '\u{200B}'
+        | '\u{200E}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// Free text as it is kept: without invisible controls ([`is_invisible_control`]), trimmed.
+pub fn clean_free_text(text: &str) -> String {
+    if text.chars().any(is_invisible_control) {
+        let kept: String = text.chars().filter(|c| !is_invisible_control(*c)).collect();
+        kept.trim().to_string()
+    } else {
+        text.trim().to_string()
+    }
+}
+
 /// A date in German (`27.11.2026`).
 pub fn german_date(date: time::Date) -> String {
     format_date(Lang::De, date)
@@ -100,5 +129,25 @@ impl Lang {
             "en" => Some(Lang::En),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invisible_controls_are_dropped_from_free_text() {
+        assert_eq!(
+            clean_free_text("  Bitte\u{200B} prüfen \u{202E}gnuhcsreT\u{202C} "),
+            "Bitte prüfen gnuhcsreT"
+        );
+        assert_eq!(clean_free_text("\u{FEFF}\u{2066}x\u{2069}"), "x");
+        // joiners are spelling in some scripts: kept
+        assert_eq!(
+            clean_free_text("a\u{200C}b\u{200D}c"),
+            "a\u{200C}b\u{200D}c"
+        );
+        assert_eq!(clean_free_text(" Zeile 1\nZeile 2 "), "Zeile 1\nZeile 2");
     }
 }

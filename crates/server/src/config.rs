@@ -38,6 +38,44 @@ pub struct Config {
     pub reminder_lead_days: Vec<u32>,
     /// Where document bytes are kept (`[documents]`): the local folder by default.
     pub documents: DocumentsConfig,
+    /// What one client may hold of the server (`[limits]`): slow requests, uploads at once,
+    /// login attempts, case reads.
+    pub limits: LimitsConfig,
+}
+
+/// `[limits]`: the defaults fit a public site; tests shorten the times.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsConfig {
+    /// Seconds a client has to send a request's header (idle keep-alive connections included).
+    pub header_timeout_secs: u64,
+    /// Seconds a request body may pause between two pieces.
+    pub body_idle_timeout_secs: u64,
+    /// Bytes per second a body must arrive at on average, after the first `body_grace_secs`
+    /// (a slow mobile link sends far more; one byte a second does not).
+    pub body_min_bytes_per_sec: u64,
+    pub body_grace_secs: u64,
+    /// Requests with a body (uploads, forms) one client may have in flight at once.
+    pub bodies_per_client: usize,
+    /// Case views one account may open per minute (the audit of who read what stays exact).
+    pub case_reads_per_minute: u32,
+    /// Peers whose `X-Forwarded-For` names the client (a reverse proxy in front of amtsweg);
+    /// from everyone else the peer address is the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        Self {
+            header_timeout_secs: 10,
+            body_idle_timeout_secs: 30,
+            body_min_bytes_per_sec: 4096,
+            body_grace_secs: 10,
+            bodies_per_client: 8,
+            case_reads_per_minute: 600,
+            trusted_proxies: Vec::new(),
+        }
+    }
 }
 
 /// `[documents]`: `store = "local"` (the folder `documents/` in `data_dir`, the default) or
@@ -89,6 +127,7 @@ impl Default for Config {
             scheduler_interval_secs: 60,
             reminder_lead_days: vec![5, 1],
             documents: DocumentsConfig::default(),
+            limits: LimitsConfig::default(),
         }
     }
 }
@@ -139,6 +178,26 @@ impl Config {
                 field: "listen",
                 message: format!("'{}' is not an address like 127.0.0.1:8080", self.listen),
             })?;
+        let limits = &self.limits;
+        for (field, value) in [
+            ("limits.header_timeout_secs", limits.header_timeout_secs),
+            (
+                "limits.body_idle_timeout_secs",
+                limits.body_idle_timeout_secs,
+            ),
+            ("limits.bodies_per_client", limits.bodies_per_client as u64),
+            (
+                "limits.case_reads_per_minute",
+                u64::from(limits.case_reads_per_minute),
+            ),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::Invalid {
+                    field,
+                    message: "must be at least 1".into(),
+                });
+            }
+        }
         if self.max_upload_mib == 0 || self.max_upload_mib > 10 * 1024 {
             return Err(ConfigError::Invalid {
                 field: "max_upload_mib",

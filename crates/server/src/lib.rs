@@ -9,6 +9,8 @@ pub mod bootstrap;
 pub mod clock;
 pub mod config;
 pub mod http;
+pub mod limits;
+pub mod listen;
 pub mod services;
 
 pub use app::App;

@@ -152,10 +152,20 @@ impl BlobStore {
     pub async fn open(root: &Path) -> Result<Self, BlobError> {
         fs::create_dir_all(root.join("tmp")).await?;
         fs::create_dir_all(root.join("sha256")).await?;
-        // leftovers of uploads cut off by a crash
+        // leftovers of uploads cut off by a crash; a file written in the last minutes may
+        // be an upload of another instance sharing this folder (bodies pause 30 s at most)
         let mut leftovers = fs::read_dir(root.join("tmp")).await?;
         while let Some(entry) = leftovers.next_entry().await? {
-            let _ = fs::remove_file(entry.path()).await;
+            let stale = entry
+                .metadata()
+                .await
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|modified| modified.elapsed().ok())
+                .is_none_or(|age| age >= STALE_TEMP_AGE);
+            if stale {
+                let _ = fs::remove_file(entry.path()).await;
+            }
         }
         Ok(Self {
             backend: Backend::Local {
@@ -254,6 +264,24 @@ fn local_path(root: &Path, sha256: &str) -> PathBuf {
     root.join("sha256").join(&sha256[..2]).join(sha256)
 }
 
+/// How old a temporary file must be to count as left over from a crash.
+pub const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Removes a temporary file when the upload writing it is dropped half-way (its request cut
+/// off, the server stopping), not only when it fails.
+struct TempFile {
+    path: std::path::PathBuf,
+    kept: bool,
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
 /// To a temporary file, synced, then renamed to its address (and the folder synced).
 async fn put_local<S, E>(
     root: &Path,
@@ -265,6 +293,10 @@ where
     E: std::fmt::Display,
 {
     let tmp = root.join("tmp").join(Uuid::new_v4().to_string());
+    let mut guard = TempFile {
+        path: tmp.clone(),
+        kept: false,
+    };
     let result = async {
         let mut file = fs::File::create(&tmp).await?;
         while let Some(chunk) = body.next().await {
@@ -287,6 +319,7 @@ where
                 fs::remove_file(&tmp).await?;
             } else {
                 fs::rename(&tmp, &target).await?;
+                guard.kept = true;
                 if let Some(dir) = target.parent() {
                     // the rename is durable only when the directory is synced
                     fs::File::open(dir).await?.sync_all().await?;

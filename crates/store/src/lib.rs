@@ -12,7 +12,7 @@ pub mod postgres;
 pub mod sql;
 pub mod sqlite;
 
-use amtsweg_domain::audit::{AuditContent, AuditEntry};
+use amtsweg_domain::audit::{AuditContent, AuditEntry, ChainHead};
 use amtsweg_domain::file_number::FileNumber;
 use async_trait::async_trait;
 use time::{Date, OffsetDateTime};
@@ -170,9 +170,13 @@ pub trait Store: Send + Sync + 'static {
     /// Whether the database answers and its schema is at the version of this build.
     async fn ready(&self) -> Result<()>;
 
-    /// Feeds every entry in order to `visit` (stops when it returns false); returns the recorded head.
+    /// The head of the chain as recorded beside the entries (`None` while the chain is
+    /// empty). Read it before [`Store::scan_audit`]: entries appended in between only make
+    /// the chain longer.
+    async fn audit_head(&self) -> Result<Option<ChainHead>>;
+    /// Feeds every entry in order to `visit` (stops when it returns false).
     async fn scan_audit(
         &self,
         visit: &mut (dyn for<'e> FnMut(&'e AuditEntry) -> bool + Send),
-    ) -> Result<Option<i64>>;
+    ) -> Result<()>;
 }

@@ -17,9 +17,31 @@ use crate::errors::Failure;
 use crate::forms::Fields;
 use crate::i18n::{self, Lang, Strings};
 
-pub const SESSION_COOKIE: &str = "amtsweg_session";
-pub const CSRF_COOKIE: &str = "amtsweg_csrf";
-pub const LANG_COOKIE: &str = "lang";
+/// The names of the site's cookies. Under https they carry the `__Host-` prefix: a browser
+/// then accepts them only with `Secure`, for this very host and path `/`, so a neighbouring
+/// subdomain can neither set nor overwrite them (a planted session or CSRF cookie).
+#[derive(Debug, Clone, Copy)]
+pub struct CookieNames {
+    pub session: &'static str,
+    pub csrf: &'static str,
+    pub lang: &'static str,
+}
+
+pub const fn cookie_names(secure: bool) -> CookieNames {
+    if secure {
+        CookieNames {
+            session: "__Host-amtsweg_session",
+            csrf: "__Host-amtsweg_csrf",
+            lang: "__Host-lang",
+        }
+    } else {
+        CookieNames {
+            session: "amtsweg_session",
+            csrf: "amtsweg_csrf",
+            lang: "lang",
+        }
+    }
+}
 
 /// Everything a page handler needs to know about the request.
 pub struct Ctx {
@@ -32,6 +54,42 @@ pub struct Ctx {
     pub path: String,
     pub is_get: bool,
     pub request_id: Option<String>,
+    /// The browser says the request comes from another site (`Origin`, `Sec-Fetch-Site`):
+    /// a form sent from there is refused like a missing CSRF token.
+    pub cross_site: bool,
+}
+
+/// Whether the browser marks the request as sent from another site: `Sec-Fetch-Site` says
+/// `cross-site` or `same-site` (a neighbouring subdomain), or the `Origin` is neither the
+/// host the request was sent to nor the configured public address. Requests without these
+/// headers (older browsers, other clients) rely on the CSRF token alone.
+pub fn is_cross_site(headers: &HeaderMap, public_url: &str) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site")
+        && matches!(site.as_bytes(), b"cross-site" | b"same-site")
+    {
+        return true;
+    }
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return false;
+    };
+    let Ok(origin) = origin.to_str() else {
+        return true;
+    };
+    let public_origin = public_url.trim_end_matches('/');
+    let public_origin = public_origin
+        .find("://")
+        .and_then(|i| {
+            public_origin[i + 3..]
+                .find('/')
+                .map(|j| &public_origin[..i + 3 + j])
+        })
+        .unwrap_or(public_origin);
+    if origin.eq_ignore_ascii_case(public_origin) {
+        return false;
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin_host = origin.split_once("://").map(|(_, rest)| rest);
+    !matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
 }
 
 /// The cookies of a request; the first of a name wins.
@@ -84,12 +142,14 @@ impl Ctx {
         method: &Method,
     ) -> Result<Self, AppError> {
         let jar = cookies(headers);
+        let names = cookie_names(web.app.config.secure_cookies());
+        let cross_site = is_cross_site(headers, &web.app.config.public_url);
         let lang = jar
-            .get(LANG_COOKIE)
+            .get(names.lang)
             .and_then(|l| Lang::parse(l))
             .unwrap_or_default();
         let session_token = jar
-            .get(SESSION_COOKIE)
+            .get(names.session)
             .filter(|t| !t.is_empty() && t.len() <= 200)
             .cloned();
         let principal = match &session_token {
@@ -97,7 +157,7 @@ impl Ctx {
             None => None,
         };
         let anon_csrf = jar
-            .get(CSRF_COOKIE)
+            .get(names.csrf)
             .filter(|t| t.len() >= 32 && t.len() <= 100)
             .cloned();
         let path = uri
@@ -116,6 +176,7 @@ impl Ctx {
             path,
             is_get: method == Method::GET || method == Method::HEAD,
             request_id,
+            cross_site,
         })
     }
 
@@ -139,7 +200,7 @@ impl Ctx {
     fn check_csrf(&self, sent: Option<&str>) -> Result<(), Failure> {
         let user = self.user()?;
         match sent {
-            Some(sent) if constant_time_eq(sent, &user.csrf_token) => Ok(()),
+            Some(sent) if !self.cross_site && constant_time_eq(sent, &user.csrf_token) => Ok(()),
             _ => Err(Failure::Csrf),
         }
     }
@@ -147,7 +208,9 @@ impl Ctx {
     /// Checks the double-submit token of the anonymous forms (login, registration).
     fn check_anon_csrf(&self, sent: Option<&str>) -> Result<(), Failure> {
         match (sent, &self.anon_csrf) {
-            (Some(sent), Some(cookie)) if constant_time_eq(sent, cookie) => Ok(()),
+            (Some(sent), Some(cookie)) if !self.cross_site && constant_time_eq(sent, cookie) => {
+                Ok(())
+            }
             _ => Err(Failure::Csrf),
         }
     }
@@ -158,11 +221,12 @@ impl Ctx {
             return Ok((token.clone(), None));
         }
         let token = random_token().map_err(|e| AppError::Internal(e.to_string()))?;
-        let cookie = Cookie::build((CSRF_COOKIE, token.clone()))
+        let secure = self.app().config.secure_cookies();
+        let cookie = Cookie::build((cookie_names(secure).csrf, token.clone()))
             .http_only(true)
             .same_site(SameSite::Strict)
             .path("/")
-            .secure(self.app().config.secure_cookies())
+            .secure(secure)
             .build();
         Ok((token, header_value(&cookie)))
     }
@@ -311,7 +375,7 @@ pub fn header_value(cookie: &Cookie<'_>) -> Option<HeaderValue> {
 
 /// The session cookie after a login.
 pub fn session_cookie(token: &str, secure: bool, hours: i64) -> Option<HeaderValue> {
-    let cookie = Cookie::build((SESSION_COOKIE, token.to_string()))
+    let cookie = Cookie::build((cookie_names(secure).session, token.to_string()))
         .http_only(true)
         .same_site(SameSite::Lax)
         .path("/")
@@ -323,7 +387,7 @@ pub fn session_cookie(token: &str, secure: bool, hours: i64) -> Option<HeaderVal
 
 /// Removes the session cookie.
 pub fn session_removal(secure: bool) -> Option<HeaderValue> {
-    let cookie = Cookie::build((SESSION_COOKIE, ""))
+    let cookie = Cookie::build((cookie_names(secure).session, ""))
         .http_only(true)
         .same_site(SameSite::Lax)
         .path("/")
@@ -334,7 +398,7 @@ pub fn session_removal(secure: bool) -> Option<HeaderValue> {
 }
 
 pub fn lang_cookie(lang: Lang, secure: bool) -> Option<HeaderValue> {
-    let cookie = Cookie::build((LANG_COOKIE, lang.code()))
+    let cookie = Cookie::build((cookie_names(secure).lang, lang.code()))
         .http_only(true)
         .same_site(SameSite::Lax)
         .path("/")
@@ -347,6 +411,50 @@ pub fn lang_cookie(lang: Lang, secure: bool) -> Option<HeaderValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[test]
+    fn forms_from_other_sites_are_told_apart() {
+        let public = "https://bau.example.de";
+        let same = [
+            headers(&[]),
+            headers(&[
+                ("origin", "https://bau.example.de"),
+                ("sec-fetch-site", "same-origin"),
+            ]),
+            headers(&[
+                ("origin", "http://127.0.0.1:4000"),
+                ("host", "127.0.0.1:4000"),
+            ]),
+            headers(&[("sec-fetch-site", "none")]),
+        ];
+        for h in &same {
+            assert!(!is_cross_site(h, public), "{h:?}");
+        }
+        let cross = [
+            headers(&[("origin", "https://evil.example")]),
+            headers(&[("origin", "null"), ("host", "bau.example.de")]),
+            headers(&[("sec-fetch-site", "cross-site")]),
+            headers(&[
+                ("sec-fetch-site", "same-site"),
+                ("origin", "https://x.example.de"),
+            ]),
+            headers(&[
+                ("origin", "https://bau.example.de.evil.example"),
+                ("host", "bau.example.de"),
+            ]),
+        ];
+        for h in &cross {
+            assert!(is_cross_site(h, public), "{h:?}");
+        }
+    }
 
     #[test]
     fn only_local_paths_are_followed() {

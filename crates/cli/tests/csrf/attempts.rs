@@ -16,7 +16,11 @@ struct Variant {
     label: &'static str,
     cookie: Option<String>,
     token: Option<String>,
+    /// The `Origin` the browser sends: another site's makes even the right token fail.
+    origin: Option<&'static str>,
 }
+
+const FOREIGN_ORIGIN: &str = "https://angreifer.example";
 
 /// The wrong ways for this target, and the right one.
 async fn variants(fx: &Fixture<'_>, t: &Target) -> (Vec<Variant>, Variant) {
@@ -29,79 +33,104 @@ async fn variants(fx: &Fixture<'_>, t: &Target) -> (Vec<Variant>, Variant) {
                 anonymous_pair(fx.server).await,
                 anonymous_pair(fx.server).await,
             );
-            let wrong = vec![
+            let mut wrong = vec![
                 Variant {
                     label: "neither cookie nor field",
                     cookie: None,
                     token: None,
+                    origin: None,
                 },
                 Variant {
                     label: "the field without the cookie",
                     cookie: None,
                     token: Some(a.token.clone()),
+                    origin: None,
                 },
                 Variant {
                     label: "the cookie without the field",
                     cookie: Some(pair_cookie(&a)),
                     token: None,
+                    origin: None,
                 },
                 Variant {
                     label: "the cookie with an empty field",
                     cookie: Some(pair_cookie(&a)),
                     token: Some(String::new()),
+                    origin: None,
                 },
                 Variant {
                     label: "the cookie of one browser, the field of another",
                     cookie: Some(pair_cookie(&a)),
                     token: Some(b.token.clone()),
+                    origin: None,
                 },
                 Variant {
                     label: "another person's session and its token instead of the pair",
                     cookie: Some(session_cookie(other)),
                     token: Some(other.csrf.clone()),
+                    origin: None,
                 },
             ];
+            wrong.push(Variant {
+                label: "the right pair, sent from another site",
+                cookie: Some(pair_cookie(&a)),
+                token: Some(a.token.clone()),
+                origin: Some(FOREIGN_ORIGIN),
+            });
             let right = Variant {
                 label: "the right pair",
                 cookie: Some(pair_cookie(&a)),
                 token: Some(a.token),
+                origin: None,
             };
             (wrong, right)
         }
         (Some(own), Some((_, second))) => {
             let pair = anonymous_pair(fx.server).await;
             let cookie = session_cookie(own);
-            let wrong = vec![
+            let mut wrong = vec![
                 Variant {
                     label: "no token",
                     cookie: Some(cookie.clone()),
                     token: None,
+                    origin: None,
                 },
                 Variant {
                     label: "an empty token",
                     cookie: Some(cookie.clone()),
                     token: Some(String::new()),
+                    origin: None,
                 },
                 Variant {
                     label: "the token of another person's session",
                     cookie: Some(cookie.clone()),
                     token: Some(other.csrf.clone()),
+                    origin: None,
                 },
                 Variant {
                     label: "the token of another session of the same person",
                     cookie: Some(cookie.clone()),
                     token: Some(second.csrf.clone()),
+                    origin: None,
                 },
                 Variant {
                     label: "the double-submit pair of the login form instead of the session's token",
                     cookie: Some(format!("{cookie}; {}", pair_cookie(&pair))),
                     token: Some(pair.token),
+                    origin: None,
                 },
             ];
+            wrong.push(Variant {
+                label: "the session's own token, sent from another site",
+                cookie: Some(cookie.clone()),
+                token: Some(own.csrf.clone()),
+                origin: Some(FOREIGN_ORIGIN),
+            });
             let right = Variant {
                 label: "the session's own token",
                 cookie: Some(cookie),
                 token: Some(own.csrf.clone()),
+                origin: None,
             };
             (wrong, right)
         }
@@ -113,6 +142,9 @@ fn request(fx: &Fixture<'_>, path: &str, body: &Body, variant: &Variant) -> Requ
     let mut builder = fx.http.post(fx.server.url(path));
     if let Some(cookie) = &variant.cookie {
         builder = builder.header(COOKIE, cookie);
+    }
+    if let Some(origin) = variant.origin {
+        builder = builder.header(reqwest::header::ORIGIN, origin);
     }
     match body {
         Body::Form(fields) => {

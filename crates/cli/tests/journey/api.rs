@@ -135,6 +135,31 @@ async fn openapi_document_describes_the_api() {
     }
     assert!(doc["components"]["schemas"]["Problem"].is_object());
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    // problems are documented as what they are sent as, with the statuses each operation
+    // can answer (generated clients read them)
+    let case = &doc["paths"]["/api/v1/cases/{id}"]["get"]["responses"];
+    for status in ["401", "403", "404", "429", "503"] {
+        assert!(
+            case[status]["content"]["application/problem+json"].is_object(),
+            "{status} on GET /cases/{{id}}: {case}"
+        );
+    }
+    assert!(case["404"]["content"]["application/json"].is_null());
+    let patch = &doc["paths"]["/api/v1/drafts/{id}"]["patch"]["responses"];
+    for status in ["400", "413", "415", "422"] {
+        assert!(
+            patch[status].is_object(),
+            "{status} on PATCH /drafts/{{id}}"
+        );
+    }
+    // the page number is a bounded integer, not int32 with the server taking more
+    let params = doc["paths"]["/api/v1/cases"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters");
+    let page = params.iter().find(|p| p["name"] == "page").expect("page");
+    assert_eq!(page["in"], "query");
+    assert_eq!(page["schema"]["maximum"], 1_000_000);
+    assert_ne!(page["schema"]["format"], "int32");
 }
 
 #[tokio::test]

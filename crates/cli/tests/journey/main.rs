@@ -4,6 +4,8 @@
 mod api;
 #[path = "../common/mod.rs"]
 mod common;
+mod edge;
+mod hardening;
 
 use common::*;
 use reqwest::StatusCode;

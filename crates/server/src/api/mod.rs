@@ -2,6 +2,7 @@
 //! `/api/openapi.json`, which is generated from these handlers.
 
 mod auth;
+mod document;
 mod dto;
 mod participation;
 mod problem;
@@ -66,6 +67,16 @@ pub fn router(app: Arc<App>) -> Router {
     let (router, openapi) = routes(app.clone());
     let json = openapi.to_pretty_json().unwrap_or_default();
     router
+        .layer(axum::extract::DefaultBodyLimit::max(
+            problem::JSON_BODY_LIMIT,
+        ))
+        // answers carry personal data: no cache, shared or private, keeps them
+        .layer(
+            tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("no-store"),
+            ),
+        )
         .route(
             "/readyz",
             axum::routing::get(move || {
@@ -85,7 +96,7 @@ pub fn router(app: Arc<App>) -> Router {
 
 /// The routes of the API with their OpenAPI document, made from the same handlers.
 fn routes(app: Arc<App>) -> (Router, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(register))
         .routes(routes!(login, logout))
         .routes(routes!(list_services))
@@ -112,7 +123,9 @@ fn routes(app: Arc<App>) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(participation::shared_document))
         .routes(routes!(move_test_clock))
         .with_state(app)
-        .split_for_parts()
+        .split_for_parts();
+    document::document_problems(&mut openapi);
+    (router, openapi)
 }
 
 /// `GET /readyz`: 200 `ready` when the database answers with this build's schema and
@@ -429,9 +442,34 @@ struct CaseListParams {
     /// Staff: file number, applicant name or address.
     q: Option<String>,
     /// Staff: page (50 per page), from 0.
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 1_000_000)]
     page: Option<u32>,
     /// Staff: only cases with a deadline within this many days (0: due today or overdue).
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 3660)]
     due_within: Option<u32>,
+}
+
+/// The bounds the document declares for the case list, kept by the handler too.
+const MAX_PAGE: u32 = 1_000_000;
+const MAX_DUE_WITHIN_DAYS: u32 = 3660;
+
+impl CaseListParams {
+    fn check(&self) -> std::result::Result<(), AppError> {
+        if self.page.is_some_and(|p| p > MAX_PAGE)
+            || self.due_within.is_some_and(|d| d > MAX_DUE_WITHIN_DAYS)
+        {
+            return Err(AppError::bad_request(
+                "invalid_query",
+                format!(
+                    "Ungültige Abfrageparameter: page höchstens {MAX_PAGE}, due_within höchstens {MAX_DUE_WITHIN_DAYS}."
+                ),
+                format!(
+                    "Invalid query parameters: page at most {MAX_PAGE}, due_within at most {MAX_DUE_WITHIN_DAYS}."
+                ),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// Applicants: their own cases. Staff: the inbox of their authority, nearest deadline first.
@@ -443,6 +481,7 @@ async fn list_cases(
     ApiUser(who): ApiUser,
     ApiQuery(params): ApiQuery<CaseListParams>,
 ) -> Result<Json<Vec<CaseSummaryOut>>> {
+    params.check().map_err(lang_err(&headers))?;
     let cases = if who.user.role.is_applicant_side() {
         app.my_cases(&who).await
     } else {

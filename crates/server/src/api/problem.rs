@@ -118,6 +118,10 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// The largest JSON body the API reads (files are uploaded as bodies of their own, with the
+/// document limit).
+pub const JSON_BODY_LIMIT: usize = 2 * 1024 * 1024;
+
 /// JSON body whose rejections are problem details.
 pub struct ApiJson<T>(pub T);
 
@@ -162,7 +166,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                         message: amtsweg_domain::Text::new(de, en),
                     }
                 } else if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    AppError::TooLarge { limit: 0 }
+                    AppError::RequestTooLarge {
+                        limit: JSON_BODY_LIMIT as u64,
+                    }
                 } else {
                     AppError::bad_request(code, de, en)
                 };

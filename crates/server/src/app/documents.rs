@@ -36,6 +36,8 @@ impl App {
         S: Stream<Item = Result<Bytes, E>> + Unpin,
         E: std::fmt::Display,
     {
+        // the name as it will be stored and shown decides what type it promises
+        let file_name = &form::clean_file_name(file_name);
         let promised = form::type_by_extension(file_name);
         let accepted = accept.to_vec();
         let check = move |head: &[u8]| match form::sniff(head) {

@@ -186,8 +186,9 @@ impl App {
         let mut merged = parse_form(&draft.form_json)?;
         for (key, value) in values {
             // one canonical form of every letter, so "é" typed on any system is the same "é"
-            let value: String = value.nfc().collect();
-            if value.trim().is_empty() {
+            // and without invisible direction overrides or zero-width characters
+            let value = amtsweg_domain::text::clean_free_text(&value.nfc().collect::<String>());
+            if value.is_empty() {
                 merged.remove(&key);
             } else {
                 merged.insert(key, value);

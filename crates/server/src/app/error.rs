@@ -25,6 +25,9 @@ pub enum AppError {
     BadRequest { code: &'static str, message: Text },
     #[error("too large")]
     TooLarge { limit: u64 },
+    /// A request body (not a file) over its limit in bytes.
+    #[error("request too large")]
+    RequestTooLarge { limit: u64 },
     #[error("unsupported media type")]
     UnsupportedMedia { message: Text },
     #[error("too many requests")]
@@ -116,7 +119,7 @@ impl AppError {
             AppError::Case(_) => 409,
             AppError::Conflict { .. } => 409,
             AppError::BadRequest { .. } => 400,
-            AppError::TooLarge { .. } => 413,
+            AppError::TooLarge { .. } | AppError::RequestTooLarge { .. } => 413,
             AppError::UnsupportedMedia { .. } => 415,
             AppError::TooManyRequests { .. } => 429,
             AppError::Unavailable(_) => 503,
@@ -133,7 +136,7 @@ impl AppError {
             AppError::Invalid(_) => "validation_failed",
             AppError::Case(e) => e.code(),
             AppError::Conflict { code, .. } | AppError::BadRequest { code, .. } => code,
-            AppError::TooLarge { .. } => "payload_too_large",
+            AppError::TooLarge { .. } | AppError::RequestTooLarge { .. } => "payload_too_large",
             AppError::UnsupportedMedia { .. } => "unsupported_media_type",
             AppError::TooManyRequests { .. } => "too_many_attempts",
             AppError::Unavailable(_) => "service_unavailable",
@@ -166,12 +169,22 @@ impl AppError {
             | AppError::UnsupportedMedia { message } => message.clone(),
             AppError::TooLarge { limit } => Text::new(
                 format!(
-                    "Die Datei ist zu groß. Erlaubt sind höchstens {} MiB.",
-                    limit / (1024 * 1024)
+                    "Die Datei ist zu groß. Erlaubt sind höchstens {}.",
+                    size_text(*limit)
                 ),
                 format!(
-                    "The file is too large. At most {} MiB are allowed.",
-                    limit / (1024 * 1024)
+                    "The file is too large. At most {} are allowed.",
+                    size_text(*limit)
+                ),
+            ),
+            AppError::RequestTooLarge { limit } => Text::new(
+                format!(
+                    "Die Anfrage ist zu groß. Erlaubt sind höchstens {}.",
+                    size_text(*limit)
+                ),
+                format!(
+                    "The request is too large. At most {} are allowed.",
+                    size_text(*limit)
                 ),
             ),
             AppError::TooManyRequests { retry_after_secs } => {
@@ -226,9 +239,11 @@ impl AppError {
         }
     }
 
+    /// The field errors to show: at most [`MAX_LISTED_FIELD_ERRORS`] (the message counts all),
+    /// so a body with thousands of wrong fields does not get thousands of answers back.
     pub fn field_errors(&self) -> &[FieldError] {
         match self {
-            AppError::Invalid(errors) => errors,
+            AppError::Invalid(errors) => &errors[..errors.len().min(MAX_LISTED_FIELD_ERRORS)],
             _ => &[],
         }
     }
@@ -238,5 +253,21 @@ impl AppError {
             code,
             message: Text::new(de, en),
         }
+    }
+}
+
+/// How many field errors an answer lists.
+pub const MAX_LISTED_FIELD_ERRORS: usize = 50;
+
+/// A size limit as people read it: whole MiB where it is one, else KiB, else bytes.
+fn size_text(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= KIB {
+        format!("{} KiB", bytes / KIB)
+    } else {
+        format!("{bytes} Bytes")
     }
 }

@@ -17,7 +17,7 @@
 //!   step of each transaction, so the lock is held only until the commit right after.
 
 use amtsweg_domain::Text;
-use amtsweg_domain::audit::{AuditContent, AuditEntry};
+use amtsweg_domain::audit::{AuditContent, AuditEntry, ChainHead};
 use amtsweg_domain::case::Event;
 use amtsweg_domain::file_number::FileNumber;
 use async_trait::async_trait;
@@ -754,18 +754,23 @@ impl<B: Backend> Store for SqlStore<B> {
         }
     }
 
+    async fn audit_head(&self) -> Result<Option<ChainHead>> {
+        let Some(row) = query("SELECT id, seq, hash FROM audit_head WHERE id = 1")
+            .fetch_optional(&mut *self.backend.conn(Access::Read).await?)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let seq = row.int("seq")?;
+        Ok((seq > 0)
+            .then(|| row.text("hash").map(|hash| ChainHead { seq, hash }))
+            .transpose()?)
+    }
+
     async fn scan_audit(
         &self,
         visit: &mut (dyn for<'e> FnMut(&'e AuditEntry) -> bool + Send),
-    ) -> Result<Option<i64>> {
-        // the head first: entries committed after it only make the chain longer than the head
-        let head = query("SELECT id, seq FROM audit_head WHERE id = 1")
-            .fetch_optional(&mut *self.backend.conn(Access::Read).await?)
-            .await?
-            .map(|row| row.int("seq"))
-            .transpose()?
-            .filter(|seq| *seq > 0);
-        self.backend.scan_audit_entries(visit).await?;
-        Ok(head)
+    ) -> Result<()> {
+        self.backend.scan_audit_entries(visit).await
     }
 }

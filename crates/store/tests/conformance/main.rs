@@ -170,9 +170,10 @@ fn created(outcome: SubmitOutcome) -> CaseRecord {
 }
 
 async fn verify(store: &dyn Store) -> Verification {
-    let mut v = Verifier::new();
-    let head = store.scan_audit(&mut |e| v.push(e)).await.expect("scan");
-    v.finish(head)
+    let head = store.audit_head().await.expect("head");
+    let mut v = Verifier::new(head);
+    store.scan_audit(&mut |e| v.push(e)).await.expect("scan");
+    v.finish()
 }
 
 mod cases;
