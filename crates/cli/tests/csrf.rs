@@ -1,7 +1,8 @@
 //! Every state-changing page route refuses a form without the CSRF token, and a form carrying
 //! the token of another session, with 403 and a German error page — for a person who may do
-//! exactly this with the right token — and nothing changes (the resource read through the API,
-//! the audit trail, the document folder). The same request with the right token then goes
+//! exactly this with the right token, and with the right token sent from another site (`Origin`)
+//! — and nothing changes (the resource read through the API, the document folder) but the
+//! record of the refusal in the audit trail. The same request with the right token then goes
 //! through, so the refusals were for the token alone.
 //!
 //! Logged-in forms carry their session's token (`page.csrf`, e.g. in the logout form of every
@@ -72,6 +73,7 @@ const ROUTES: &[(&str, Who)] = &[
     ("/drafts/{id}/documents/{doc}/delete", Who::Applicant),
     ("/drafts/{id}/submit", Who::Applicant),
     ("/cases/{id}/notice", Who::Applicant),
+    ("/mailbox/{id}/read", Who::Applicant),
     ("/cases/{id}/supplements", Who::Applicant),
     ("/cases/{id}/actions/{action}", Who::Applicant),
     ("/work/cases/{id}/actions/{action}", Who::Caseworker),

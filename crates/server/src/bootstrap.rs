@@ -78,8 +78,10 @@ pub async fn open(config: Config, clock: Arc<dyn Clock>) -> Result<Arc<App>, Str
         services,
         clock,
         test_clock,
+        read_limiter: crate::throttle::ReadLimiter::new(config.limits.case_reads_per_minute),
         config,
         login_throttle: Default::default(),
+        access_log: Default::default(),
     }))
 }
 

@@ -12,5 +12,6 @@ pub mod http;
 pub mod limits;
 pub mod listen;
 pub mod services;
+pub mod throttle;
 
 pub use app::App;

@@ -36,7 +36,7 @@ async fn demo() -> Fixture {
 
 async fn signed_in(app: &App, email: &str) -> Principal {
     let login = app
-        .login(email, DEMO_PASSWORD, SessionKind::Api)
+        .login(email, DEMO_PASSWORD, SessionKind::Api, None)
         .await
         .expect("login");
     app.principal(&login.token, SessionKind::Api)
@@ -362,7 +362,10 @@ async fn overlong_login_addresses_are_refused_before_anything_is_kept() {
     let f = demo().await;
     let huge = format!("{}@example.org", "a".repeat(2_000_000));
     for _ in 0..3 {
-        let refused = f.app.login(&huge, "irgendwas", SessionKind::Api).await;
+        let refused = f
+            .app
+            .login(&huge, "irgendwas", SessionKind::Api, Some(CLIENT))
+            .await;
         assert!(
             matches!(&refused, Err(e) if e.code() == "login_failed"),
             "{:?}",
@@ -370,11 +373,72 @@ async fn overlong_login_addresses_are_refused_before_anything_is_kept() {
         );
     }
     assert!(f.app.login_throttle.is_empty(), "nothing kept for them");
-    // a real address still counts its failures
+    // a real address still counts its failures: for the account with this client, the
+    // account and the client
     let wrong = f
         .app
-        .login("antragsteller@demo.amtsweg.de", "falsch", SessionKind::Api)
+        .login(
+            "antragsteller@demo.amtsweg.de",
+            "falsch",
+            SessionKind::Api,
+            Some(CLIENT),
+        )
         .await;
     assert!(wrong.is_err());
-    assert_eq!(f.app.login_throttle.len(), 1);
+    assert_eq!(f.app.login_throttle.len(), 3);
+}
+
+const CLIENT: std::net::IpAddr = std::net::IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 113, 5));
+const OWNER: std::net::IpAddr = std::net::IpAddr::V4(std::net::Ipv4Addr::new(198, 51, 100, 7));
+
+/// Wrong passwords slow the guesser, not the account: the owner at another computer logs in
+/// at once with the right password (five failures used to lock any account, staff included,
+/// for 15 minutes). Failed logins name the account by its id, never by the address typed.
+#[tokio::test]
+async fn a_guesser_cannot_lock_the_owner_out() {
+    let f = demo().await;
+    let account = "sachbearbeitung@demo.amtsweg.de";
+    let mut throttled = false;
+    for _ in 0..8 {
+        match f
+            .app
+            .login(account, "falsch-falsch", SessionKind::Api, Some(CLIENT))
+            .await
+        {
+            Err(e) if e.code() == "too_many_attempts" => {
+                throttled = true;
+                assert!(e.retry_after_secs().is_some_and(|s| s <= 60));
+            }
+            Err(e) => assert_eq!(e.code(), "login_failed"),
+            Ok(_) => panic!("a wrong password logged in"),
+        }
+    }
+    assert!(throttled, "the guesser is slowed down");
+    f.app
+        .login(account, DEMO_PASSWORD, SessionKind::Api, Some(OWNER))
+        .await
+        .expect("the owner elsewhere logs in at once");
+    let trail = audit_trail(&f.app).await;
+    let failed: Vec<_> = trail
+        .iter()
+        .filter(|e| e.content.action == "login.failed")
+        .collect();
+    assert!(!failed.is_empty());
+    let caseworker = f
+        .app
+        .store
+        .user_by_email(account)
+        .await
+        .expect("read")
+        .expect("account");
+    for entry in &failed {
+        assert_eq!(entry.content.object, format!("user:{}", caseworker.id));
+        assert!(!entry.content.detail.contains('@'));
+    }
+    // refused attempts are on record once, not once each
+    let throttled_entries = trail
+        .iter()
+        .filter(|e| e.content.action == "login.throttled")
+        .count();
+    assert_eq!(throttled_entries, 1);
 }

@@ -207,6 +207,7 @@ strings! {
     message_case: "Zum Vorgang", "Go to the case";
     message_document: "Dokument abrufen", "Retrieve the document";
     back_to_mailbox: "Zurück zum Postfach", "Back to the mailbox";
+    message_mark_read: "Als gelesen markieren", "Mark as read";
 
     // inbox (staff)
     inbox_title: "Posteingang", "Inbox";

@@ -107,6 +107,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/documents/{id}", get(uploads::download))
         .route("/mailbox", get(cases::mailbox))
         .route("/mailbox/{id}", get(cases::message))
+        .route("/mailbox/{id}/read", post(cases::mark_read))
         .route("/work/inbox", get(staff::inbox))
         .route("/work/cases/{id}", get(staff::case))
         .route("/work/cases/{id}/actions/{action}", post(staff::act))

@@ -57,6 +57,8 @@ pub struct Ctx {
     /// The browser says the request comes from another site (`Origin`, `Sec-Fetch-Site`):
     /// a form sent from there is refused like a missing CSRF token.
     pub cross_site: bool,
+    /// The client's address ([`amtsweg_server::limits::ClientAddr`]), for login throttling.
+    pub client: Option<std::net::IpAddr>,
 }
 
 /// Whether the browser marks the request as sent from another site: `Sec-Fetch-Site` says
@@ -177,6 +179,7 @@ impl Ctx {
             is_get: method == Method::GET || method == Method::HEAD,
             request_id,
             cross_site,
+            client: None,
         })
     }
 
@@ -268,9 +271,14 @@ impl FromRequestParts<Arc<Web>> for Ctx {
     type Rejection = Failure;
 
     async fn from_request_parts(parts: &mut Parts, web: &Arc<Web>) -> Result<Self, Failure> {
-        Ctx::from_request(web.clone(), &parts.headers, &parts.uri, &parts.method)
+        let mut ctx = Ctx::from_request(web.clone(), &parts.headers, &parts.uri, &parts.method)
             .await
-            .map_err(Failure::App)
+            .map_err(Failure::App)?;
+        ctx.client = parts
+            .extensions
+            .get::<amtsweg_server::limits::ClientAddr>()
+            .and_then(|c| c.0);
+        Ok(ctx)
     }
 }
 
@@ -309,12 +317,30 @@ async fn ctx_and_form(req: Request, web: &Arc<Web>) -> Result<(Ctx, Fields), Fai
     Ok((ctx, fields))
 }
 
+/// A failed CSRF check is on record (once per person, path and window) before it is answered.
+async fn audited(ctx: &Ctx, check: Result<(), Failure>) -> Result<(), Failure> {
+    match check {
+        Err(failure) => Err(refused(ctx, failure).await),
+        ok => ok,
+    }
+}
+
+async fn refused(ctx: &Ctx, failure: Failure) -> Failure {
+    if let Failure::Csrf = failure {
+        let path = ctx.path.split('?').next().unwrap_or("/");
+        ctx.app()
+            .record_refusal(ctx.principal.as_ref(), "csrf.refused", path)
+            .await;
+    }
+    failure
+}
+
 impl FromRequest<Arc<Web>> for SessionForm {
     type Rejection = Failure;
 
     async fn from_request(req: Request, web: &Arc<Web>) -> Result<Self, Failure> {
         let (ctx, fields) = ctx_and_form(req, web).await?;
-        ctx.check_csrf(fields.get("csrf"))?;
+        audited(&ctx, ctx.check_csrf(fields.get("csrf"))).await?;
         Ok(SessionForm { ctx, fields })
     }
 }
@@ -324,7 +350,7 @@ impl FromRequest<Arc<Web>> for AnonForm {
 
     async fn from_request(req: Request, web: &Arc<Web>) -> Result<Self, Failure> {
         let (ctx, fields) = ctx_and_form(req, web).await?;
-        ctx.check_anon_csrf(fields.get("csrf"))?;
+        audited(&ctx, ctx.check_anon_csrf(fields.get("csrf"))).await?;
         Ok(AnonForm { ctx, fields })
     }
 }
@@ -335,10 +361,27 @@ impl FromRequest<Arc<Web>> for LogoutForm {
     async fn from_request(req: Request, web: &Arc<Web>) -> Result<Self, Failure> {
         let (ctx, fields) = ctx_and_form(req, web).await?;
         if ctx.principal.is_some() {
-            ctx.check_csrf(fields.get("csrf"))?;
+            audited(&ctx, ctx.check_csrf(fields.get("csrf"))).await?;
         }
         Ok(LogoutForm { ctx })
     }
+}
+
+/// The CSRF token as the first part of a multipart form, at most 200 bytes.
+async fn first_part_token(multipart: &mut Multipart) -> Result<String, Failure> {
+    let mut field = match multipart.next_field().await {
+        Ok(Some(field)) if field.name() == Some("csrf") => field,
+        _ => return Err(Failure::Csrf),
+    };
+    let mut token = Vec::new();
+    while let Ok(Some(chunk)) = field.chunk().await {
+        token.extend_from_slice(&chunk);
+        if token.len() > 200 {
+            return Err(Failure::Csrf);
+        }
+    }
+    drop(field);
+    String::from_utf8(token).map_err(|_| Failure::Csrf)
 }
 
 impl FromRequest<Arc<Web>> for SessionMultipart {
@@ -348,24 +391,20 @@ impl FromRequest<Arc<Web>> for SessionMultipart {
         let (mut parts, body) = req.into_parts();
         let ctx = Ctx::from_request_parts(&mut parts, web).await?;
         ctx.user()?;
-        let mut multipart = Multipart::from_request(Request::from_parts(parts, body), web)
+        let multipart = Multipart::from_request(Request::from_parts(parts, body), web)
             .await
-            .map_err(|_| Failure::Csrf)?;
-        let mut field = match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("csrf") => field,
-            _ => return Err(Failure::Csrf),
+            .map_err(|_| Failure::Csrf);
+        let checked = match multipart {
+            Ok(mut multipart) => first_part_token(&mut multipart)
+                .await
+                .and_then(|token| ctx.check_csrf(Some(&token)))
+                .map(|()| multipart),
+            Err(e) => Err(e),
         };
-        let mut token = Vec::new();
-        while let Ok(Some(chunk)) = field.chunk().await {
-            token.extend_from_slice(&chunk);
-            if token.len() > 200 {
-                return Err(Failure::Csrf);
-            }
+        match checked {
+            Ok(multipart) => Ok(SessionMultipart { ctx, multipart }),
+            Err(failure) => Err(refused(&ctx, failure).await),
         }
-        drop(field);
-        let token = String::from_utf8(token).map_err(|_| Failure::Csrf)?;
-        ctx.check_csrf(Some(&token))?;
-        Ok(SessionMultipart { ctx, multipart })
     }
 }
 

@@ -302,6 +302,17 @@ pub(crate) async fn prepare(fx: &Fixture<'_>, route: &'static str, who: Who) -> 
                 StatusCode::OK,
             )
         }
+        "/mailbox/{id}/read" => {
+            submitted_case(&fx.applicant).await;
+            let mailbox = fx.applicant.json("/api/v1/mailbox").await;
+            let id = mailbox[0]["id"].as_str().expect("message id").to_string();
+            target(
+                format!("/mailbox/{id}/read"),
+                form(&[]),
+                Probe::Api(Who::Applicant, vec![format!("/api/v1/mailbox/{id}")]),
+                see_other,
+            )
+        }
         "/cases/{id}/supplements" => {
             let (case_id, _) = submitted_case(&fx.applicant).await;
             let deadline = (authority_today() + time::Duration::days(14)).to_string();

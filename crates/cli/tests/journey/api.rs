@@ -162,35 +162,73 @@ async fn openapi_document_describes_the_api() {
     assert_ne!(page["schema"]["format"], "int32");
 }
 
+/// Wrong passwords slow down whoever sends them (progressively, seconds, never a lock): the
+/// owner at another computer logs in at once, and a client spraying one password over many
+/// accounts is stopped. Clients are told apart by the address a trusted proxy names.
 #[tokio::test]
-async fn repeated_wrong_passwords_lock_the_account_for_a_while() {
-    let server = Server::start();
+async fn wrong_passwords_slow_the_guesser_not_the_owner() {
+    let server = Server::start_with(
+        tempfile::tempdir().expect("dir"),
+        "[limits]\ntrusted_proxies = [\"127.0.0.1\", \"::1\"]\n",
+    );
     register(&server, "raten@example.org", "Rainer Raten").await;
     let http = reqwest::Client::new();
-    let attempt = |password: &'static str| {
+    let attempt = |email: String, password: &'static str, client: &'static str| {
         http.post(server.url("/api/v1/sessions"))
-            .json(&json!({ "email": "raten@example.org", "password": password }))
+            .header("x-forwarded-for", client)
+            .json(&json!({ "email": email, "password": password }))
             .send()
     };
-    for _ in 0..5 {
-        assert_eq!(
-            attempt("falsch-falsch-falsch")
-                .await
-                .expect("login")
-                .status(),
-            StatusCode::BAD_REQUEST
-        );
+    let guesser = "203.0.113.5";
+    let mut slowed = None;
+    for _ in 0..6 {
+        let response = attempt("raten@example.org".into(), "falsch-falsch-falsch", guesser)
+            .await
+            .expect("login");
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            slowed = Some(response);
+            break;
+        }
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     }
-    let locked = attempt("ein-langes-Passwort-1").await.expect("login");
-    assert_eq!(
-        locked.status(),
-        StatusCode::TOO_MANY_REQUESTS,
-        "even the right password waits"
-    );
-    assert!(locked.headers().get("retry-after").is_some());
-    let problem: Value = locked.json().await.expect("problem");
+    let slowed = slowed.expect("the guesser is slowed down");
+    let wait: u64 = slowed.headers()["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!((1..=60).contains(&wait), "{wait}");
+    let problem: Value = slowed.json().await.expect("problem");
     assert_eq!(problem["code"], "too_many_attempts");
-    // other accounts log in as usual
+    assert!(
+        problem["title"]
+            .as_str()
+            .expect("title")
+            .contains("Sekunde")
+    );
+    // the owner, elsewhere, is not affected
+    let owner = attempt(
+        "raten@example.org".into(),
+        "ein-langes-Passwort-1",
+        "198.51.100.7",
+    )
+    .await
+    .expect("login");
+    assert_eq!(owner.status(), StatusCode::CREATED);
+    // one password sprayed over many accounts from one client is stopped
+    let sprayer = "192.0.2.44";
+    let mut stopped_after = None;
+    for i in 0..40 {
+        let response = attempt(format!("konto{i}@example.org"), "Sommer2026!", sprayer)
+            .await
+            .expect("login");
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            stopped_after = Some(i);
+            break;
+        }
+    }
+    assert_eq!(stopped_after, Some(20));
+    // other clients log in as usual
     login(&server, CASEWORKER, PASSWORD).await;
 }
 

@@ -66,6 +66,12 @@ fn describe_problems(path: &str, method: &str, operation: &mut Operation) {
     if has(ParameterIn::Query) || has(ParameterIn::Header) || has_body {
         statuses.push((400, "Ungültige Anfrage / bad request"));
     }
+    if has(ParameterIn::Path) && method != "get" {
+        statuses.push((
+            409,
+            "Im jetzigen Zustand nicht möglich, oder gleichzeitig geändert / not possible in the present state, or changed at the same time",
+        ));
+    }
     if has_body {
         statuses.push((413, "Zu groß / too large"));
         statuses.push((415, "Falscher Inhaltstyp / unsupported media type"));

@@ -19,6 +19,7 @@ pub struct RegisterRequest {
     pub password: String,
     pub display_name: String,
     /// `applicant` or `architect`.
+    #[schema(pattern = "^(applicant|architect)$")]
     pub role: String,
 }
 
@@ -649,6 +650,11 @@ pub struct ReceiptOut {
     pub created: bool,
 }
 
+/// The bytes of a file as they are: the body of an upload, the answer of a download.
+#[derive(Debug, ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct FileBytes(pub Vec<u8>);
+
 /// An action on a case.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(tag = "action", rename_all = "snake_case")]
@@ -658,6 +664,7 @@ pub enum ActionRequest {
     RequestDocuments {
         defects: Vec<String>,
         /// `YYYY-MM-DD`
+        #[schema(format = Date)]
         deadline: String,
     },
     SupplyDocuments,
@@ -685,6 +692,7 @@ pub enum ActionRequest {
     StartHearing {
         reasons: String,
         /// `YYYY-MM-DD`, at least 7 days ahead.
+        #[schema(format = Date)]
         deadline: String,
     },
     RespondToHearing {

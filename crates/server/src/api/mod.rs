@@ -113,6 +113,7 @@ fn routes(app: Arc<App>) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(download_document))
         .routes(routes!(list_messages))
         .routes(routes!(read_message))
+        .routes(routes!(mark_message_read))
         .routes(routes!(participation::list_directory))
         .routes(routes!(participation::decide_extension))
         .routes(routes!(participation::party_inbox))
@@ -187,10 +188,11 @@ async fn register(
 async fn login(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
+    client: crate::limits::ClientAddr,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<(StatusCode, Json<SessionOut>)> {
     let login = app
-        .login(&body.email, &body.password, SessionKind::Api)
+        .login(&body.email, &body.password, SessionKind::Api, client.0)
         .await
         .map_err(lang_err(&headers))?;
     Ok((
@@ -352,7 +354,7 @@ fn body_stream(
 /// Upload a document: the request body is the file, streamed to disk. The content type is
 /// recognised from the bytes (PDF, PNG, JPEG, TIFF), never from the name.
 #[utoipa::path(post, path = "/api/v1/drafts/{id}/documents", tag = "drafts", security(("bearer" = [])),
-    params(("id" = uuid::Uuid, Path), UploadParams), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    params(("id" = uuid::Uuid, Path), UploadParams), request_body(content = FileBytes, content_type = "application/octet-stream"),
     responses((status = 201, body = DocumentOut), (status = 413, body = Problem), (status = 415, body = Problem)))]
 async fn upload_draft_document(
     State(app): State<Arc<App>>,
@@ -402,7 +404,7 @@ struct SubmitParams {
 /// responsible and none was chosen, `no_responsible_authority` when none is; 409
 /// `idempotency_key_reused` when the key was used for another draft (this one stays a draft).
 #[utoipa::path(post, path = "/api/v1/drafts/{id}/submit", tag = "drafts", security(("bearer" = [])),
-    params(("id" = uuid::Uuid, Path), ("Idempotency-Key" = Option<String>, Header), SubmitParams),
+    params(("id" = uuid::Uuid, Path), ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,200}$", description = "1–200 printable ASCII characters; the same key returns the same case"), SubmitParams),
     responses((status = 201, body = ReceiptOut), (status = 200, body = ReceiptOut), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn submit_draft(
     State(app): State<Arc<App>>,
@@ -440,32 +442,27 @@ struct CaseListParams {
     /// Staff: only cases in this state.
     state: Option<String>,
     /// Staff: file number, applicant name or address.
+    #[param(max_length = 200)]
     q: Option<String>,
     /// Staff: page (50 per page), from 0.
     #[param(value_type = Option<i64>, minimum = 0, maximum = 1_000_000)]
     page: Option<u32>,
     /// Staff: only cases with a deadline within this many days (0: due today or overdue).
-    #[param(value_type = Option<i64>, minimum = 0, maximum = 3660)]
+    /// The bound is the inbox's (`app::MAX_DUE_WITHIN_DAYS`).
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 366)]
     due_within: Option<u32>,
 }
 
-/// The bounds the document declares for the case list, kept by the handler too.
+/// The page bound the document declares, kept by the handler too.
 const MAX_PAGE: u32 = 1_000_000;
-const MAX_DUE_WITHIN_DAYS: u32 = 3660;
 
 impl CaseListParams {
     fn check(&self) -> std::result::Result<(), AppError> {
-        if self.page.is_some_and(|p| p > MAX_PAGE)
-            || self.due_within.is_some_and(|d| d > MAX_DUE_WITHIN_DAYS)
-        {
+        if self.page.is_some_and(|p| p > MAX_PAGE) {
             return Err(AppError::bad_request(
                 "invalid_query",
-                format!(
-                    "Ungültige Abfrageparameter: page höchstens {MAX_PAGE}, due_within höchstens {MAX_DUE_WITHIN_DAYS}."
-                ),
-                format!(
-                    "Invalid query parameters: page at most {MAX_PAGE}, due_within at most {MAX_DUE_WITHIN_DAYS}."
-                ),
+                format!("Ungültige Abfrageparameter: page höchstens {MAX_PAGE}."),
+                format!("Invalid query parameters: page at most {MAX_PAGE}."),
             ));
         }
         Ok(())
@@ -589,7 +586,7 @@ async fn act_on_case(
 /// Upload a document in answer to a document request (streamed like draft uploads). It joins
 /// the case file with the action `supply_documents`.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/supplements", tag = "cases", security(("bearer" = [])),
-    params(("id" = uuid::Uuid, Path), UploadParams), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    params(("id" = uuid::Uuid, Path), UploadParams), request_body(content = FileBytes, content_type = "application/octet-stream"),
     responses((status = 201, body = DocumentOut), (status = 409, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem)))]
 async fn upload_supplement(
     State(app): State<Arc<App>>,
@@ -649,7 +646,7 @@ fn file_response(download: DocumentDownload) -> Response {
 /// Retrieve the notice (PDF). The applicant's first retrieval is recorded: the notice is deemed
 /// notified on the day after (§41(2a) VwVfG).
 #[utoipa::path(get, path = "/api/v1/cases/{id}/notice", tag = "cases", security(("bearer" = [])), params(("id" = uuid::Uuid, Path)),
-    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = Problem)))]
+    responses((status = 200, content_type = "application/pdf", body = FileBytes), (status = 404, body = Problem)))]
 async fn retrieve_notice(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
@@ -664,7 +661,9 @@ async fn retrieve_notice(
 }
 
 #[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "cases", security(("bearer" = [])), params(("id" = uuid::Uuid, Path)),
-    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = Problem)))]
+    responses((status = 200, description = "The document in its content type (as uploaded and checked)", content(
+        (FileBytes = "application/pdf"), (FileBytes = "image/png"), (FileBytes = "image/jpeg"), (FileBytes = "image/tiff"))),
+        (status = 404, body = Problem)))]
 async fn download_document(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
@@ -689,7 +688,7 @@ async fn list_messages(
     Ok(Json(messages.iter().map(MessageOut::from).collect()))
 }
 
-/// Read one message (marks it read).
+/// One message, as it is (reading it changes nothing; see `POST …/read`).
 #[utoipa::path(get, path = "/api/v1/mailbox/{id}", tag = "mailbox", security(("bearer" = [])), params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = MessageOut), (status = 404, body = Problem)))]
 async fn read_message(
@@ -698,8 +697,21 @@ async fn read_message(
     ApiUser(who): ApiUser,
     ApiId(id): ApiId,
 ) -> Result<Json<MessageOut>> {
+    let message = app.message(&who, id).await.map_err(lang_err(&headers))?;
+    Ok(Json(MessageOut::from(&message)))
+}
+
+/// Marks a message read (the first time counts; repeating it changes nothing).
+#[utoipa::path(post, path = "/api/v1/mailbox/{id}/read", tag = "mailbox", security(("bearer" = [])), params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = MessageOut), (status = 404, body = Problem)))]
+async fn mark_message_read(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    ApiUser(who): ApiUser,
+    ApiId(id): ApiId,
+) -> Result<Json<MessageOut>> {
     let message = app
-        .read_message(&who, id)
+        .mark_message_read(&who, id)
         .await
         .map_err(lang_err(&headers))?;
     Ok(Json(MessageOut::from(&message)))
@@ -708,6 +720,7 @@ async fn read_message(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 struct ClockMove {
     /// Days to move the clock forward (1–400).
+    #[schema(minimum = 1, maximum = 400)]
     advance_days: u32,
 }
 
@@ -731,33 +744,10 @@ async fn move_test_clock(
     ApiUser(who): ApiUser,
     ApiJson(body): ApiJson<ClockMove>,
 ) -> Result<Json<ClockMoved>> {
-    let Some(clock) = app
-        .test_clock
-        .as_ref()
-        .filter(|_| who.user.role == Role::Admin)
-    else {
-        return Err(ApiError::from(AppError::NotFound).in_lang(&headers));
-    };
-    if !(1..=400).contains(&body.advance_days) {
-        return Err(ApiError::from(AppError::bad_request(
-            "invalid_days",
-            "Bitte 1 bis 400 Tage.",
-            "Please give 1 to 400 days.",
-        ))
-        .in_lang(&headers));
-    }
-    clock.advance(time::Duration::days(i64::from(body.advance_days)));
-    let audit = app.audit(
-        &who.user.id.to_string(),
-        "test.clock_moved",
-        "clock".into(),
-        serde_json::json!({ "days": body.advance_days }),
-    );
-    app.store
-        .append_audit(vec![audit])
+    let report = app
+        .move_test_clock(&who, body.advance_days)
         .await
-        .map_err(|e| ApiError::from(AppError::from(e)))?;
-    let report = app.run_deadline_jobs().await.map_err(lang_err(&headers))?;
+        .map_err(lang_err(&headers))?;
     Ok(Json(ClockMoved {
         now: app.now_text(),
         cases_checked: report.cases_checked,

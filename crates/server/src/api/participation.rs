@@ -390,7 +390,7 @@ pub async fn request_extension(
 
 /// Agencies: upload an attachment for the statement (PDF, PNG or JPEG; streamed).
 #[utoipa::path(post, path = "/api/v1/participation/{id}/attachments", tag = "participation", security(("bearer" = [])),
-    params(("id" = Uuid, Path), AttachmentParams), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    params(("id" = Uuid, Path), AttachmentParams), request_body(content = super::FileBytes, content_type = "application/octet-stream"),
     responses((status = 201, body = DocumentOut), (status = 404, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem)))]
 pub async fn upload_attachment(
     State(app): State<Arc<App>>,
@@ -415,7 +415,9 @@ pub async fn upload_attachment(
 /// Agencies: a document shared with the request (or an own attachment).
 #[utoipa::path(get, path = "/api/v1/participation/{id}/documents/{document_id}", tag = "participation", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("document_id" = Uuid, Path)),
-    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = Problem)))]
+    responses((status = 200, description = "The document in its content type (as uploaded and checked)", content(
+        (super::FileBytes = "application/pdf"), (super::FileBytes = "image/png"), (super::FileBytes = "image/jpeg"), (super::FileBytes = "image/tiff"))),
+        (status = 404, body = Problem)))]
 pub async fn shared_document(
     State(app): State<Arc<App>>,
     headers: HeaderMap,

@@ -52,7 +52,13 @@ impl App {
     ) -> Result<Account, AppError> {
         if let AdminActor::User(who) = by {
             let Some(authority_id) = account.authority_id else {
-                return Err(AppError::Forbidden);
+                return Err(self
+                    .deny(
+                        who,
+                        "users",
+                        "an account made by a user belongs to an authority",
+                    )
+                    .await);
             };
             self.authorize(
                 who,
@@ -155,25 +161,33 @@ impl App {
         email: &str,
         password: &str,
         kind: SessionKind,
+        client: Option<std::net::IpAddr>,
     ) -> Result<Login, AppError> {
         // no address is longer (RFC 5321: 254 octets); refused before anything is kept or read
         if email.trim().len() > 254 {
             return Err(problems::login_failed());
         }
         let email = normalise_email(email);
-        if let Err(seconds) = self.login_throttle.check(&email, self.now()) {
-            let audit = self.audit(
+        let user = self.store.user_by_email(&email).await?;
+        // the audit trail names the account by its id (a pseudonym), never by the address
+        // someone typed; attempts at addresses without an account name none
+        let account = user
+            .as_ref()
+            .map(|u| format!("user:{}", u.id))
+            .unwrap_or_else(|| "login".to_string());
+        if let Err(seconds) = self.login_throttle.check(&email, client, self.now()) {
+            // one entry per account and window: a flood of refused attempts does not grow the trail
+            self.audit_once(
                 "anonymous",
                 "login.throttled",
-                "login".into(),
+                account,
                 serde_json::json!({}),
-            );
-            self.store.append_audit(vec![audit]).await?;
+            )
+            .await?;
             return Err(AppError::TooManyRequests {
                 retry_after_secs: seconds,
             });
         }
-        let user = self.store.user_by_email(&email).await?;
         let stored = user.as_ref().map(|u| u.password_hash.clone());
         let password = password.to_string();
         let ok = auth::on_hash_thread(move || {
@@ -183,17 +197,12 @@ impl App {
         .await
         .map_err(AppError::Internal)?;
         let Some(user) = user.filter(|_| ok) else {
-            self.login_throttle.failed(&email, self.now());
-            let audit = self.audit(
-                "anonymous",
-                "login.failed",
-                "login".into(),
-                serde_json::json!({}),
-            );
+            self.login_throttle.failed(&email, client, self.now());
+            let audit = self.audit("anonymous", "login.failed", account, serde_json::json!({}));
             self.store.append_audit(vec![audit]).await?;
             return Err(problems::login_failed());
         };
-        self.login_throttle.succeeded(&email);
+        self.login_throttle.succeeded(&email, client);
         let token = auth::random_token().map_err(|e| AppError::Internal(e.to_string()))?;
         let csrf_token = auth::random_token().map_err(|e| AppError::Internal(e.to_string()))?;
         let now = self.now();

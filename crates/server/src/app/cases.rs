@@ -1,7 +1,7 @@
 //! Cases: views for applicant and staff, the inbox, and every action on a case.
 
 use amtsweg_domain::audit::ActorId;
-use amtsweg_domain::case::{self, ActionKind, Actor, Command, ConditionItem, Event};
+use amtsweg_domain::case::{self, ActionKind, Actor, CaseError, Command, ConditionItem, Event};
 use amtsweg_domain::policy::{self, Access, CaseDocument, Resource};
 use amtsweg_domain::service::{ServiceDefinition, Transition};
 use amtsweg_store::{
@@ -86,6 +86,8 @@ pub struct InboxFilter {
 }
 
 pub const INBOX_PAGE_SIZE: u32 = 50;
+/// The furthest the inbox looks ahead for deadlines (a year and a day).
+pub const MAX_DUE_WITHIN_DAYS: u32 = 366;
 
 pub(crate) fn parse_date(text: &str) -> Result<Date, AppError> {
     Date::parse(
@@ -133,16 +135,15 @@ impl App {
         case_id: Uuid,
     ) -> Result<CaseView<'_>, AppError> {
         let record = self.load_case(who, case_id, Access::Read).await?;
-        if who.user.role.is_staff() {
-            // every read of a case by staff is on record (personal data)
-            let audit = self.audit(
-                &who.user.id.to_string(),
-                "case.read",
-                format!("case:{case_id}"),
-                serde_json::json!({}),
-            );
-            self.store.append_audit(vec![audit]).await?;
-        }
+        // who of the staff read a case is on record (personal data), once per window
+        self.record_read(
+            who,
+            "case.read",
+            format!("case:{case_id}"),
+            serde_json::json!({}),
+            who.user.role.is_staff(),
+        )
+        .await?;
         let service = self.service_of_case(&record)?;
         let authority = self
             .store
@@ -206,7 +207,9 @@ impl App {
 
     pub async fn my_cases(&self, who: &Principal) -> Result<Vec<CaseListItem>, AppError> {
         if !who.user.role.is_applicant_side() {
-            return Err(AppError::Forbidden);
+            return Err(self
+                .deny(who, "cases", "only applicants have cases of their own")
+                .await);
         }
         Ok(views::all(
             self.store.cases_of_applicant(who.user.id).await?,
@@ -220,7 +223,7 @@ impl App {
         filter: InboxFilter,
     ) -> Result<Vec<CaseListItem>, AppError> {
         let Some(authority_id) = who.user.authority_id.filter(|_| who.user.role.is_staff()) else {
-            return Err(AppError::Forbidden);
+            return Err(self.deny(who, "inbox", "only staff have an inbox").await);
         };
         self.authorize(
             who,
@@ -238,7 +241,7 @@ impl App {
         }
         let state = filter.state.filter(|s| !s.is_empty());
         let due_by = match filter.due_within_days {
-            Some(days) if days > 366 => {
+            Some(days) if days > MAX_DUE_WITHIN_DAYS => {
                 return Err(problems::invalid_due_within());
             }
             Some(days) => {
@@ -364,7 +367,15 @@ impl App {
             user_id: who.user.id,
             role: who.user.role,
         };
-        let decided = case::decide(service, &record.case, actor, command, today)?;
+        let decided = match case::decide(service, &record.case, actor, command, today) {
+            Ok(decided) => decided,
+            Err(e @ CaseError::RoleMayNot { .. }) => {
+                let object = format!("case:{}", record.id);
+                let _ = self.deny(who, &object, &e.to_string()).await;
+                return Err(e.into());
+            }
+            Err(e) => return Err(e.into()),
+        };
         let new_case = case::evolve(record.case.clone(), &decided.event, &decided.to_state);
         let mut outbox = Vec::new();
         let applicant = record.applicant_id;
@@ -537,13 +548,14 @@ impl App {
                 Err(e) => return Err(e),
             }
         } else {
-            let audit = self.audit(
-                &who.user.id.to_string(),
+            self.record_read(
+                who,
                 "document.read",
                 format!("document:{document_id}"),
                 serde_json::json!({ "case": case_id.to_string() }),
-            );
-            self.store.append_audit(vec![audit]).await?;
+                true,
+            )
+            .await?;
         }
         let file = self.blobs.open_blob(document.sha256.as_str()).await?;
         Ok(DocumentDownload {
@@ -564,11 +576,36 @@ impl App {
         Ok(views::all(self.store.messages(who.user.id).await?))
     }
 
-    pub async fn read_message(
+    /// A message of the principal's mailbox, as it is: reading does not change it (a link
+    /// checker or a prefetching browser must not mark messages read).
+    pub async fn message(
         &self,
         who: &Principal,
         message_id: Uuid,
     ) -> Result<MailboxMessage, AppError> {
+        Ok(self.own_message(who, message_id).await?.into())
+    }
+
+    /// Marks a message of the principal's mailbox read (once; later calls keep the first time).
+    pub async fn mark_message_read(
+        &self,
+        who: &Principal,
+        message_id: Uuid,
+    ) -> Result<MailboxMessage, AppError> {
+        let mut message = self.own_message(who, message_id).await?;
+        if message.read_at.is_none() {
+            let now = self.now();
+            self.store.mark_message_read(message_id, now).await?;
+            message.read_at = Some(now);
+        }
+        Ok(message.into())
+    }
+
+    async fn own_message(
+        &self,
+        who: &Principal,
+        message_id: Uuid,
+    ) -> Result<amtsweg_store::Message, AppError> {
         let message = self
             .store
             .message(message_id)
@@ -583,9 +620,6 @@ impl App {
             format!("message:{message_id}"),
         )
         .await?;
-        if message.read_at.is_none() {
-            self.store.mark_message_read(message_id, self.now()).await?;
-        }
-        Ok(message.into())
+        Ok(message)
     }
 }

@@ -76,14 +76,9 @@ impl App {
     ) -> Result<AuthorityInfo, AppError> {
         if let AdminActor::User(who) = by {
             tracing::warn!(user = %who.user.id, "access denied: adding an authority");
-            let denial = self.audit(
-                &who.actor().code(),
-                "access.denied",
-                "authorities".into(),
-                serde_json::json!({ "reason": "authorities are added at the console" }),
-            );
-            self.store.append_audit(vec![denial]).await?;
-            return Err(AppError::Forbidden);
+            return Err(self
+                .deny(who, "authorities", "authorities are added at the console")
+                .await);
         }
         let name = new.name.trim().to_string();
         let address = new.address.trim().to_string();

@@ -206,6 +206,14 @@ impl App {
                 let record = self.load_case(who, case_id, Access::Read).await?;
                 if !policy::may_see_document(&who.subject(), CaseDocument::of_case(document.origin))
                 {
+                    // a document the role does not see is "not found", and on record
+                    self.audit_once(
+                        &who.user.id.to_string(),
+                        "access.denied",
+                        format!("document:{document_id}"),
+                        serde_json::json!({ "reason": "the role does not see this document" }),
+                    )
+                    .await?;
                     return Err(AppError::NotFound);
                 }
                 // the applicant opens the notice through its retrieval, which records when it
@@ -221,15 +229,14 @@ impl App {
                         return Err(problems::notice_not_retrieved());
                     }
                 }
-                if who.user.role.is_staff() {
-                    let audit = self.audit(
-                        &who.user.id.to_string(),
-                        "document.read",
-                        format!("document:{document_id}"),
-                        serde_json::json!({ "case": case_id.to_string() }),
-                    );
-                    self.store.append_audit(vec![audit]).await?;
-                }
+                self.record_read(
+                    who,
+                    "document.read",
+                    format!("document:{document_id}"),
+                    serde_json::json!({ "case": case_id.to_string() }),
+                    who.user.role.is_staff(),
+                )
+                .await?;
             }
             (None, Some(draft_id)) => {
                 self.load_draft(who, draft_id, Access::Read).await?;

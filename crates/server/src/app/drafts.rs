@@ -72,7 +72,9 @@ impl App {
         service_id: &str,
     ) -> Result<DraftInfo, AppError> {
         if !who.user.role.is_applicant_side() {
-            return Err(AppError::Forbidden);
+            return Err(self
+                .deny(who, "drafts", "only applicants make drafts")
+                .await);
         }
         let service = self.services.get(service_id).ok_or(AppError::NotFound)?;
         // the responsible authority follows from the place in the form, at submission; until

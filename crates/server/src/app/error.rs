@@ -30,8 +30,11 @@ pub enum AppError {
     RequestTooLarge { limit: u64 },
     #[error("unsupported media type")]
     UnsupportedMedia { message: Text },
-    #[error("too many requests")]
+    #[error("too many login attempts")]
     TooManyRequests { retry_after_secs: i64 },
+    /// Too many reads (or other requests) of one account in a short time.
+    #[error("too many requests")]
+    SlowDown { retry_after_secs: i64 },
     /// The database or the document store cannot be reached now; nothing was changed.
     #[error("unavailable: {0}")]
     Unavailable(String),
@@ -121,7 +124,7 @@ impl AppError {
             AppError::BadRequest { .. } => 400,
             AppError::TooLarge { .. } | AppError::RequestTooLarge { .. } => 413,
             AppError::UnsupportedMedia { .. } => 415,
-            AppError::TooManyRequests { .. } => 429,
+            AppError::TooManyRequests { .. } | AppError::SlowDown { .. } => 429,
             AppError::Unavailable(_) => 503,
             AppError::InsufficientStorage(_) => 507,
             AppError::Internal(_) => 500,
@@ -139,6 +142,7 @@ impl AppError {
             AppError::TooLarge { .. } | AppError::RequestTooLarge { .. } => "payload_too_large",
             AppError::UnsupportedMedia { .. } => "unsupported_media_type",
             AppError::TooManyRequests { .. } => "too_many_attempts",
+            AppError::SlowDown { .. } => "too_many_requests",
             AppError::Unavailable(_) => "service_unavailable",
             AppError::InsufficientStorage(_) => "insufficient_storage",
             AppError::Internal(_) => "internal_error",
@@ -188,14 +192,21 @@ impl AppError {
                 ),
             ),
             AppError::TooManyRequests { retry_after_secs } => {
-                let minutes = (retry_after_secs + 59) / 60;
+                let (de, en) = wait_text(*retry_after_secs);
                 Text::new(
                     format!(
-                        "Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in {minutes} Minute(n) erneut."
+                        "Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in {de} erneut."
                     ),
+                    format!("Too many failed login attempts. Please try again in {en}."),
+                )
+            }
+            AppError::SlowDown { retry_after_secs } => {
+                let (de, en) = wait_text(*retry_after_secs);
+                Text::new(
                     format!(
-                        "Too many failed login attempts. Please try again in {minutes} minute(s)."
+                        "Zu viele Anfragen in kurzer Zeit. Bitte versuchen Sie es in {de} erneut."
                     ),
+                    format!("Too many requests in a short time. Please try again in {en}."),
                 )
             }
             AppError::Unavailable(_) => Text::new(
@@ -231,7 +242,8 @@ impl AppError {
     /// Seconds after which trying again makes sense (`Retry-After`), where it does.
     pub fn retry_after_secs(&self) -> Option<u64> {
         match self {
-            AppError::TooManyRequests { retry_after_secs } => {
+            AppError::TooManyRequests { retry_after_secs }
+            | AppError::SlowDown { retry_after_secs } => {
                 Some(u64::try_from((*retry_after_secs).max(1)).unwrap_or(1))
             }
             AppError::Unavailable(_) => Some(RETRY_AFTER_UNAVAILABLE_SECS),
@@ -253,6 +265,27 @@ impl AppError {
             code,
             message: Text::new(de, en),
         }
+    }
+}
+
+/// A wait as people say it: seconds under a minute, else whole minutes (rounded up).
+fn wait_text(secs: i64) -> (String, String) {
+    let secs = secs.max(1);
+    if secs < 60 {
+        let (de, en) = if secs == 1 {
+            ("Sekunde", "second")
+        } else {
+            ("Sekunden", "seconds")
+        };
+        (format!("{secs} {de}"), format!("{secs} {en}"))
+    } else {
+        let minutes = (secs + 59) / 60;
+        let (de, en) = if minutes == 1 {
+            ("Minute", "minute")
+        } else {
+            ("Minuten", "minutes")
+        };
+        (format!("{minutes} {de}"), format!("{minutes} {en}"))
     }
 }
 

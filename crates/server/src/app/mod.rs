@@ -14,6 +14,7 @@ mod notice;
 mod participation;
 mod problems;
 mod responsibility;
+mod test_clock;
 pub mod views;
 
 use std::sync::Arc;
@@ -26,7 +27,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 pub use accounts::{Login, NewAccount};
-pub use cases::{CaseAction, CaseView, INBOX_PAGE_SIZE, InboxFilter};
+pub use cases::{CaseAction, CaseView, INBOX_PAGE_SIZE, InboxFilter, MAX_DUE_WITHIN_DAYS};
 pub use directory::{AdminActor, NewAuthority};
 pub use documents::{DocumentDownload, UploadSource};
 pub use drafts::{DraftView, SubmitResult};
@@ -77,7 +78,9 @@ pub struct App {
     /// Set only when the configuration allows moving the clock (tests, demos).
     pub test_clock: Option<Arc<crate::clock::OffsetClock>>,
     pub config: Config,
-    pub login_throttle: crate::auth::LoginThrottle,
+    pub login_throttle: crate::throttle::LoginThrottle,
+    pub read_limiter: crate::throttle::ReadLimiter,
+    pub access_log: crate::throttle::AccessLog,
 }
 
 impl App {
@@ -121,6 +124,93 @@ impl App {
         }
     }
 
+    /// Appends an entry unless the same actor's same action on the same object is on record
+    /// in the current window ([`crate::throttle::AccessLog`]); durable before it returns.
+    pub(crate) async fn audit_once(
+        &self,
+        actor: &str,
+        action: &str,
+        object: String,
+        detail: serde_json::Value,
+    ) -> Result<(), AppError> {
+        let now = self.now();
+        if self.access_log.covered(actor, action, &object, now) {
+            return Ok(());
+        }
+        let entry = self.audit(actor, action, object.clone(), detail);
+        self.store.append_audit(vec![entry]).await?;
+        self.access_log.written(actor, action, &object, now);
+        Ok(())
+    }
+
+    /// A read of a record by a signed-in person: counted against the account's reads per
+    /// minute (429 beyond), and, where `audited`, on record once per window.
+    pub(crate) async fn record_read(
+        &self,
+        who: &Principal,
+        action: &str,
+        object: String,
+        detail: serde_json::Value,
+        audited: bool,
+    ) -> Result<(), AppError> {
+        self.read_limiter
+            .take(who.user.id, self.now())
+            .map_err(|secs| AppError::SlowDown {
+                retry_after_secs: secs,
+            })?;
+        if audited {
+            self.audit_once(&who.user.id.to_string(), action, object, detail)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// A request refused at the edge before any use case ran (a form without its CSRF token,
+    /// or sent from another site): on record once per person (or anonymous), path and window;
+    /// a signed-in person's refusals count against their reads per minute, beyond which they
+    /// are only logged.
+    pub async fn record_refusal(&self, who: Option<&Principal>, action: &str, path: &str) {
+        let actor = match who {
+            Some(p) => {
+                if self.read_limiter.take(p.user.id, self.now()).is_err() {
+                    tracing::warn!(user = %p.user.id, action, path, "refused (not audited: over the limit)");
+                    return;
+                }
+                p.user.id.to_string()
+            }
+            None => "anonymous".to_string(),
+        };
+        tracing::warn!(actor, action, path, "request refused");
+        if let Err(e) = self
+            .audit_once(
+                &actor,
+                action,
+                format!("path:{path}"),
+                serde_json::json!({}),
+            )
+            .await
+        {
+            tracing::error!(error = %e, "recording a refusal");
+        }
+    }
+
+    /// A refusal by role (403): logged, on record once per window, and returned as the error.
+    pub(crate) async fn deny(&self, who: &Principal, object: &str, reason: &str) -> AppError {
+        tracing::warn!(user = %who.user.id, object, reason, "access denied by role");
+        match self
+            .audit_once(
+                &who.user.id.to_string(),
+                "access.denied",
+                object.to_string(),
+                serde_json::json!({ "reason": reason, "role": who.user.role.code() }),
+            )
+            .await
+        {
+            Ok(()) => AppError::Forbidden,
+            Err(e) => e,
+        }
+    }
+
     /// Asks the policy; a denial is logged and audited, and the caller sees "not found" so
     /// that foreign ids cannot even be confirmed to exist.
     pub(crate) async fn authorize(
@@ -134,13 +224,13 @@ impl App {
             Ok(()) => Ok(()),
             Err(denial) => {
                 tracing::warn!(user = %who.user.id, %object, reason = denial.reason, "access denied");
-                let entry = self.audit(
+                self.audit_once(
                     &who.user.id.to_string(),
                     "access.denied",
                     object,
                     serde_json::json!({ "reason": denial.reason, "access": format!("{access:?}") }),
-                );
-                self.store.append_audit(vec![entry]).await?;
+                )
+                .await?;
                 Err(AppError::NotFound)
             }
         }

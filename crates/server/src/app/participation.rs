@@ -56,7 +56,7 @@ impl App {
     /// The agencies and municipalities the principal's authority may ask.
     pub async fn directory(&self, who: &Principal) -> Result<Vec<PartyInfo>, AppError> {
         let Some(authority_id) = who.user.authority_id.filter(|_| who.user.role.is_staff()) else {
-            return Err(AppError::Forbidden);
+            return Err(self.deny(who, "directory", "only staff ask agencies").await);
         };
         self.authorize(
             who,
@@ -148,16 +148,26 @@ impl App {
         Ok(())
     }
 
-    fn party_of(who: &Principal) -> Result<Uuid, AppError> {
-        who.user
+    async fn party_of(&self, who: &Principal) -> Result<Uuid, AppError> {
+        match who
+            .user
             .authority_id
             .filter(|_| who.user.role == amtsweg_domain::policy::Role::Agency)
-            .ok_or(AppError::Forbidden)
+        {
+            Some(party) => Ok(party),
+            None => Err(self
+                .deny(
+                    who,
+                    "participation",
+                    "only agencies and municipalities are asked",
+                )
+                .await),
+        }
     }
 
     /// The requests to the principal's agency or municipality.
     pub async fn party_inbox(&self, who: &Principal) -> Result<Vec<PartyRequestItem>, AppError> {
-        let party_id = App::party_of(who)?;
+        let party_id = self.party_of(who).await?;
         self.authorize(
             who,
             Access::Read,
@@ -229,13 +239,14 @@ impl App {
         request_id: Uuid,
     ) -> Result<PartyRequestView, AppError> {
         let (record, request) = self.load_request(who, request_id, Access::Read).await?;
-        let audit = self.audit(
-            &who.user.id.to_string(),
+        self.record_read(
+            who,
             "participation.read",
             format!("participation:{request_id}"),
             serde_json::json!({ "case": record.id.to_string() }),
-        );
-        self.store.append_audit(vec![audit]).await?;
+            true,
+        )
+        .await?;
         let service = self.service_of_case(&record)?;
         let authority = self
             .store
@@ -548,22 +559,23 @@ impl App {
             },
         );
         if !visible {
-            let audit = self.audit(
+            self.audit_once(
                 &who.user.id.to_string(),
                 "access.denied",
                 format!("document:{document_id}"),
                 serde_json::json!({ "reason": "document not shared with the party" }),
-            );
-            self.store.append_audit(vec![audit]).await?;
+            )
+            .await?;
             return Err(AppError::NotFound);
         }
-        let audit = self.audit(
-            &who.user.id.to_string(),
+        self.record_read(
+            who,
             "document.read",
             format!("document:{document_id}"),
             serde_json::json!({ "participation": request_id.to_string() }),
-        );
-        self.store.append_audit(vec![audit]).await?;
+            true,
+        )
+        .await?;
         let file = self.blobs.open_blob(document.sha256.as_str()).await?;
         Ok(DocumentDownload {
             document: document.into(),

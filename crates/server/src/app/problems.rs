@@ -25,6 +25,14 @@ pub(crate) fn invalid_address() -> AppError {
     )
 }
 
+pub(crate) fn invalid_clock_days() -> AppError {
+    AppError::bad_request(
+        "invalid_days",
+        "Bitte 1 bis 400 Tage.",
+        "Please give 1 to 400 days.",
+    )
+}
+
 pub(crate) fn invalid_due_within() -> AppError {
     AppError::bad_request(
         "invalid_due_within",

@@ -360,12 +360,22 @@ struct MessagePage {
     document_href: Option<String>,
     /// The notice is retrieved by a form (POST), other documents by a link.
     is_notice: bool,
+    /// Not yet marked read: the page offers the form that does it.
+    mark_read_href: Option<String>,
+}
+
+/// Marks a message read (a form on the message page: reading by GET changes nothing).
+pub async fn mark_read(Path(id): Path<String>, form: SessionForm) -> PageResult {
+    let user = form.ctx.user()?;
+    let id = parse_id(&id)?;
+    form.ctx.app().mark_message_read(user, id).await?;
+    Ok(see_other(&format!("/mailbox/{id}")))
 }
 
 pub async fn message(ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let user = ctx.user()?;
     let lang = ctx.lang;
-    let message = ctx.app().read_message(user, parse_id(&id)?).await?;
+    let message = ctx.app().message(user, parse_id(&id)?).await?;
     let document_href = match (message.document_id, message.case_id) {
         (Some(_), Some(case_id)) if message.kind == "notice" => {
             Some(format!("/cases/{case_id}/notice"))
@@ -393,6 +403,10 @@ pub async fn message(ctx: Ctx, Path(id): Path<String>) -> PageResult {
             received_iso: format::iso(message.created_at),
             subject,
             is_notice: message.kind == "notice",
+            mark_read_href: message
+                .read_at
+                .is_none()
+                .then(|| format!("/mailbox/{}/read", message.id)),
             body: message.body.get(lang).to_string(),
             case_href,
             document_href,

@@ -169,7 +169,10 @@ async fn open_session(
     password: &str,
     next: &str,
 ) -> Result<Response, AppError> {
-    let login = ctx.app().login(email, password, SessionKind::Web).await?;
+    let login = ctx
+        .app()
+        .login(email, password, SessionKind::Web, ctx.client)
+        .await?;
     if let Some(old) = &ctx.principal
         && let Err(e) = ctx.app().logout(old).await
     {
