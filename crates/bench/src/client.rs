@@ -38,7 +38,7 @@ pub(crate) async fn login(server: &Server, email: &str, password: &str) -> Resul
         .send()
         .await
         .map_err(err)?;
-    if r.status() != StatusCode::CREATED {
+    if r.status() != StatusCode::ACCEPTED {
         return Err(format!("login {email}: {}", r.status()));
     }
     let body: Value = r.json().await.map_err(err)?;

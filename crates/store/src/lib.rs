@@ -163,6 +163,13 @@ pub trait Store: Send + Sync + 'static {
     async fn messages(&self, recipient_id: Uuid) -> Result<Vec<Message>>;
     async fn message(&self, id: Uuid) -> Result<Option<Message>>;
     async fn mark_message_read(&self, id: Uuid, at: OffsetDateTime) -> Result<()>;
+    /// A message outside any case (to an account), with its audit entry, in one transaction.
+    async fn send_message(
+        &self,
+        message: &NewMessage,
+        at: OffsetDateTime,
+        audit: AuditContent,
+    ) -> Result<()>;
 
     // audit trail
     /// Appends entries that record no change of state (reads, denials, logins).

@@ -448,7 +448,7 @@ pub async fn register<'a>(server: &'a Server, email: &str, name: &str) -> Api<'a
         .send()
         .await
         .expect("register");
-    assert_eq!(response.status(), StatusCode::CREATED, "register {email}");
+    assert_eq!(response.status(), StatusCode::ACCEPTED, "register {email}");
     login(server, email, "ein-langes-Passwort-1").await
 }
 

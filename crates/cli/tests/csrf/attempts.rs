@@ -234,9 +234,11 @@ async fn accepted(t: &Target, response: Response) -> Result<(), String> {
     let new_session = set_cookie(&response, SESSION_COOKIE).filter(|v| !v.is_empty());
     let page = response.text().await.unwrap_or_default();
     let fine = status == t.allowed
-        && !to.starts_with("/login")
         && match t.route {
-            "/login" | "/register" => new_session.is_some(),
+            // a registration answers alike for new and taken addresses: log in next
+            "/register" => to == "/login?registered=1" && new_session.is_none(),
+            _ if to.starts_with("/login") => false,
+            "/login" => new_session.is_some(),
             "/cases/{id}/notice" => content_type == "application/pdf",
             _ => true,
         };

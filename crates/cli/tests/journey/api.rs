@@ -65,8 +65,34 @@ async fn bad_input_gets_clear_problems_and_changes_nothing() {
     // weak password, taken e-mail
     let weak = http.post(server.url("/api/v1/accounts")).json(&json!({ "email": "a@example.org", "password": "kurz", "display_name": "A", "role": "applicant" })).send().await.expect("post");
     assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let taken = http.post(server.url("/api/v1/accounts")).json(&json!({ "email": "MAX@example.org", "password": "ein-langes-Passwort-1", "display_name": "Max", "role": "applicant" })).send().await.expect("post");
-    assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // a taken address gets the answer a new one gets (nobody can test addresses); its
+    // owner is told in their mailbox, once however often it is tried
+    let fresh = http.post(server.url("/api/v1/accounts")).json(&json!({ "email": "neu@example.org", "password": "ein-langes-Passwort-1", "display_name": "Nele Neu", "role": "applicant" })).send().await.expect("post");
+    let fresh_status = fresh.status();
+    let fresh_body: Value = fresh.json().await.expect("json");
+    for _ in 0..2 {
+        let taken = http.post(server.url("/api/v1/accounts")).json(&json!({ "email": "MAX@example.org", "password": "ein-anderes-Passwort-2", "display_name": "Max", "role": "applicant" })).send().await.expect("post");
+        assert_eq!(taken.status(), fresh_status);
+        assert_eq!(taken.json::<Value>().await.expect("json"), fresh_body);
+    }
+    assert_eq!(fresh_status, StatusCode::ACCEPTED);
+    let told: Vec<Value> = applicant
+        .json("/api/v1/mailbox")
+        .await
+        .as_array()
+        .expect("messages")
+        .iter()
+        .filter(|m| {
+            m["subject"]
+                .as_str()
+                .unwrap_or("")
+                .contains("Registrierung")
+        })
+        .cloned()
+        .collect();
+    assert_eq!(told.len(), 1, "the owner is told once");
+    // the original password still works, the other one does not
+    login(&server, "max@example.org", "ein-langes-Passwort-1").await;
     // nobody registers themselves as staff
     let staff = http.post(server.url("/api/v1/accounts")).json(&json!({ "email": "b@example.org", "password": "ein-langes-Passwort-1", "display_name": "B", "role": "caseworker" })).send().await.expect("post");
     assert_eq!(staff.status(), StatusCode::BAD_REQUEST);

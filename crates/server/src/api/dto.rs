@@ -23,6 +23,12 @@ pub struct RegisterRequest {
     pub role: String,
 }
 
+/// The answer to a registration: the same for a new address and a taken one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegistrationOut {
+    pub message: String,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserOut {
     pub id: Uuid,

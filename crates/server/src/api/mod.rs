@@ -151,14 +151,15 @@ async fn readiness(app: &App) -> axum::response::Response {
     }
 }
 
-/// Register an applicant or architect account.
+/// Register an applicant or architect account. The answer is the same whether the address is
+/// new or has an account already (its owner is told in their mailbox): log in next.
 #[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = RegisterRequest,
-    responses((status = 201, body = UserOut), (status = 422, body = Problem)))]
+    responses((status = 202, body = RegistrationOut), (status = 422, body = Problem)))]
 async fn register(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<RegisterRequest>,
-) -> Result<(StatusCode, Json<UserOut>)> {
+) -> Result<(StatusCode, Json<RegistrationOut>)> {
     let role = Role::parse(&body.role)
         .filter(|r| r.is_applicant_side())
         .ok_or_else(|| {
@@ -169,17 +170,19 @@ async fn register(
             ))
             .in_lang(&headers)
         })?;
-    let user = app
-        .register(NewAccount {
-            email: body.email,
-            password: body.password,
-            display_name: body.display_name,
-            role,
-            authority_id: None,
-        })
-        .await
-        .map_err(lang_err(&headers))?;
-    Ok((StatusCode::CREATED, Json(UserOut::from(&user))))
+    app.register(NewAccount {
+        email: body.email,
+        password: body.password,
+        display_name: body.display_name,
+        role,
+        authority_id: None,
+    })
+    .await
+    .map_err(lang_err(&headers))?;
+    let message = crate::app::registration_received()
+        .get(problem::lang_of(&headers))
+        .to_string();
+    Ok((StatusCode::ACCEPTED, Json(RegistrationOut { message })))
 }
 
 /// Log in: returns a bearer token (a new one every time).

@@ -9,7 +9,7 @@ use time::Duration;
 use unicode_normalization::UnicodeNormalization;
 
 use super::views::Account;
-use super::{AdminActor, App, AppError, Principal, problems};
+use super::{AdminActor, App, AppError, Principal, messages, problems};
 use crate::auth;
 
 pub struct NewAccount {
@@ -32,15 +32,59 @@ pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// What a registration answers, whatever happened (see [`App::register`]).
+pub fn registration_received() -> Text {
+    Text::new(
+        "Ihre Registrierung ist eingegangen. Bitte melden Sie sich mit Ihrer E-Mail-Adresse und Ihrem Passwort an. War die Adresse schon registriert, erhält ihr Inhaber eine Nachricht.",
+        "Your registration has been received. Please log in with your e-mail address and password. If the address was registered already, its owner receives a message.",
+    )
+}
+
 impl App {
     /// Self-registration is open to applicants and architects; staff accounts are made by
     /// an administrator (or the demo seed) with [`App::create_account`].
-    pub async fn register(&self, mut account: NewAccount) -> Result<Account, AppError> {
+    ///
+    /// The answer does not tell whether the address had an account already (that would let
+    /// anyone test addresses): both take the same work (the password is hashed either way),
+    /// and the owner of a taken address gets a message instead (once per window).
+    pub async fn register(&self, mut account: NewAccount) -> Result<(), AppError> {
         if !account.role.is_applicant_side() {
             return Err(AppError::Forbidden);
         }
         account.authority_id = None;
-        self.insert_account(account, None).await
+        let email = normalise_email(&account.email);
+        match self.insert_account(account, None).await {
+            Ok(_) => Ok(()),
+            Err(AppError::Invalid(errors)) if errors.iter().all(|e| e.code == "email_taken") => {
+                self.tell_owner_of_registration(&email).await
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn tell_owner_of_registration(&self, email: &str) -> Result<(), AppError> {
+        let Some(owner) = self.store.user_by_email(email).await? else {
+            return Ok(());
+        };
+        let object = format!("user:{}", owner.id);
+        let now = self.now();
+        if self
+            .access_log
+            .covered("system", "registration.attempted", &object, now)
+        {
+            return Ok(());
+        }
+        let message = messages::registration_attempted().to(owner.id, None);
+        let audit = self.audit(
+            "anonymous",
+            "registration.attempted",
+            object.clone(),
+            serde_json::json!({}),
+        );
+        self.store.send_message(&message, now, audit).await?;
+        self.access_log
+            .written("system", "registration.attempted", &object, now);
+        Ok(())
     }
 
     /// An account made by an administrator of the authority (staff, agency users) or at the

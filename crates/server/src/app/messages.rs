@@ -111,6 +111,22 @@ pub(crate) fn documents_requested(
     )
 }
 
+/// To the owner of an address someone tried to register with again (the registration
+/// answers the same whether the address is new or not, so this is how the owner learns it).
+pub(crate) fn registration_attempted() -> Letter {
+    Letter::new(
+        "info",
+        Text::new(
+            "Registrierung mit Ihrer E-Mail-Adresse",
+            "Registration with your e-mail address",
+        ),
+        Text::new(
+            "Jemand hat versucht, mit Ihrer E-Mail-Adresse ein neues Konto anzulegen. Es wurde kein neues Konto angelegt: Zu dieser Adresse gibt es bereits Ihr Konto. Waren Sie das, melden Sie sich wie gewohnt an. Waren Sie es nicht, müssen Sie nichts tun.",
+            "Someone tried to create a new account with your e-mail address. No new account was created: your account already uses this address. If it was you, log in as usual. If it was not, you need not do anything.",
+        ),
+    )
+}
+
 pub(crate) fn documents_complete(file_number: &FileNumber) -> Letter {
     Letter::new(
         "info",

@@ -26,7 +26,7 @@ use amtsweg_store::blob::BlobStore;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-pub use accounts::{Login, NewAccount};
+pub use accounts::{Login, NewAccount, registration_received};
 pub use cases::{CaseAction, CaseView, INBOX_PAGE_SIZE, InboxFilter, MAX_DUE_WITHIN_DAYS};
 pub use directory::{AdminActor, NewAuthority};
 pub use documents::{DocumentDownload, UploadSource};

@@ -104,6 +104,18 @@ impl<B: Backend> Store for SqlStore<B> {
         tx.commit().await
     }
 
+    async fn send_message(
+        &self,
+        message: &NewMessage,
+        at: OffsetDateTime,
+        audit: AuditContent,
+    ) -> Result<()> {
+        let mut tx = self.backend.begin().await?;
+        insert_message_in(&mut *tx, message, None, at).await?;
+        append_audit_in(&mut *tx, self.dialect(), vec![audit]).await?;
+        tx.commit().await
+    }
+
     async fn user(&self, id: Uuid) -> Result<Option<User>> {
         query("SELECT * FROM users WHERE id = $1")
             .bind(id)

@@ -99,6 +99,8 @@ fn no_store(mut response: Response) -> Response {
 #[derive(Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
+    /// Set after a registration: the page says it was received (whatever became of it).
+    registered: Option<String>,
 }
 
 #[derive(Template)]
@@ -110,6 +112,7 @@ struct LoginPage {
     email: String,
     errors: Vec<ErrorLink>,
     error: Option<String>,
+    done: Option<String>,
 }
 
 async fn login_page(
@@ -117,6 +120,7 @@ async fn login_page(
     next: String,
     email: String,
     error: Option<Text>,
+    notice: Option<Text>,
     status: StatusCode,
 ) -> PageResult {
     let (token, cookie) = ctx.anon_csrf_token()?;
@@ -138,6 +142,7 @@ async fn login_page(
             email,
             errors,
             error,
+            done: notice.map(|n| n.get(ctx.lang).to_string()),
         },
     );
     Ok(no_store(with_cookie(response, cookie)))
@@ -145,7 +150,11 @@ async fn login_page(
 
 pub async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> PageResult {
     let next = q.next.filter(|n| is_local_path(n)).unwrap_or_default();
-    login_page(&ctx, next, String::new(), None, StatusCode::OK).await
+    let notice = q
+        .registered
+        .is_some()
+        .then(amtsweg_server::app::registration_received);
+    login_page(&ctx, next, String::new(), None, notice, StatusCode::OK).await
 }
 
 fn landing(principal_role: Role, next: &str) -> String {
@@ -203,7 +212,7 @@ pub async fn login(AnonForm { ctx, fields }: AnonForm) -> PageResult {
             | AppError::TooManyRequests { .. }),
         ) => {
             let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
-            login_page(&ctx, next, email, Some(e.message()), status).await
+            login_page(&ctx, next, email, Some(e.message()), None, status).await
         }
         Err(e) => Err(e.into()),
     }
@@ -327,12 +336,9 @@ pub async fn register(AnonForm { ctx, fields }: AnonForm) -> PageResult {
         authority_id: None,
     };
     if role.is_some() && errors.is_empty() {
+        // the same answer for a new address and a taken one: the login page next
         match ctx.app().register(account).await {
-            Ok(user) => {
-                return open_session(&ctx, &user.email, &password, "")
-                    .await
-                    .map_err(Failure::from);
-            }
+            Ok(()) => return Ok(see_other("/login?registered=1")),
             Err(AppError::Invalid(found)) => errors.extend(found),
             Err(e) => return Err(e.into()),
         }
