@@ -288,3 +288,67 @@ pub(crate) async fn upload(server: &Server, mib: u64) -> Result<(f64, f64, f64),
     let (_, peak) = server.memory();
     Ok((size as f64 / 1e6 / seconds, before, peak))
 }
+
+/// Case views per second: `concurrency` readers open the case view of the first inbox page's
+/// cases, one after another, for `secs` seconds (every view is answered 200; anything else
+/// ends the measurement with an error).
+pub(crate) async fn case_views(
+    server: &Server,
+    who: &Session,
+    concurrency: usize,
+    secs: f64,
+) -> Result<f64, String> {
+    let inbox: Vec<Value> = who
+        .http
+        .get(format!("{}/api/v1/cases?page=0", server.base))
+        .bearer_auth(&who.token)
+        .send()
+        .await
+        .map_err(err)?
+        .json()
+        .await
+        .map_err(err)?;
+    let ids: Arc<Vec<String>> = Arc::new(
+        inbox
+            .iter()
+            .filter_map(|c| c["id"].as_str().map(str::to_string))
+            .collect(),
+    );
+    if ids.is_empty() {
+        return Err("case views: the inbox is empty".into());
+    }
+    let base = Arc::new(server.base.clone());
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for worker in 0..concurrency {
+        let (base, ids, http, token) = (
+            base.clone(),
+            ids.clone(),
+            who.http.clone(),
+            who.token.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut views = 0u64;
+            while started.elapsed().as_secs_f64() < secs {
+                let id = &ids[(worker + views as usize) % ids.len()];
+                let r = http
+                    .get(format!("{base}/api/v1/cases/{id}"))
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                    .map_err(err)?;
+                if r.status() != StatusCode::OK {
+                    return Err(format!("case view: {}", r.status()));
+                }
+                r.bytes().await.map_err(err)?;
+                views += 1;
+            }
+            Ok::<u64, String>(views)
+        }));
+    }
+    let mut total = 0;
+    for task in tasks {
+        total += task.await.map_err(err)??;
+    }
+    Ok(total as f64 / started.elapsed().as_secs_f64())
+}

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::baselines::{
     PgDatabase, TempDir, audit_verify, dd_rate, raw_commit_rate, sha256sum_rate,
 };
-use crate::client::{intake, latencies, login, upload, urlencode};
+use crate::client::{case_views, intake, latencies, login, upload, urlencode};
 use crate::seed::{self, err};
 use crate::server::Server;
 use crate::{Backend, Db};
@@ -278,6 +278,21 @@ async fn run_backend(
                 "ms",
                 None,
                 "(as inbox)",
+            );
+        }
+        // every view by staff is on record: it used to be one synced audit write each;
+        // measured against the raw commit rate at the same concurrency
+        if n == *args.sizes.last().unwrap_or(&n) {
+            let readers = 16;
+            let views = case_views(&server, &worker, readers, args.baseline_secs as f64).await?;
+            let raw = raw_commit_rate(db, data, readers, args.baseline_secs).await?;
+            report.add(
+                backend,
+                format!("case views c={readers} at {n}"),
+                views,
+                "views/s",
+                Some((raw, "raw 1-row commits/s")),
+                "≫ raw commits (reads are not commits)",
             );
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
