@@ -1,13 +1,114 @@
 //! A second applicant and a caseworker of another authority try every case-related route
 //! with the first applicant's ids: all are refused with 404 (or 401/403 where the role is
-//! wrong), nothing leaks and nothing changes.
+//! wrong), nothing leaks and nothing changes. The access matrix (`authorisation/matrix.rs`)
+//! tries every API operation and page route with every role.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
 
 mod common;
 
+#[path = "csrf/browser.rs"]
+mod browser;
+#[path = "authorisation/matrix.rs"]
+mod matrix;
+#[path = "csrf/router.rs"]
+mod router;
+
 use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+
+const SESSION_COOKIE: &str = "amtsweg_session";
+const CSRF_COOKIE: &str = "amtsweg_csrf";
+
+/// Every API operation and page route × every role (applicant, second applicant, caseworker
+/// and head of unit of the authority, caseworker of another authority, the asked agency,
+/// another agency, admin, anonymous) with the first applicant's ids: each gets what its row
+/// says, and no one else gets a 2xx or any of the data.
+#[tokio::test]
+async fn the_access_matrix_holds_for_every_route_and_role() {
+    let server = Server::start();
+    let owner = register(&server, "owner@example.org", "Olga Owner").await;
+    let other = register(&server, "mallory@example.org", "Mallory Muster").await;
+    let draft = new_draft(&owner).await;
+    let draft_doc: Value = owner
+        .upload(
+            &format!("/api/v1/drafts/{draft}/documents"),
+            "lageplan",
+            "p.pdf",
+            pdf("p"),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let (case, file_number) = submitted_case(&owner).await;
+    let caseworker = login(&server, CASEWORKER, PASSWORD).await;
+    let fire_party = caseworker
+        .json("/api/v1/directory")
+        .await
+        .as_array()
+        .expect("directory")
+        .iter()
+        .find(|p| p["topic"] == "fire_protection")
+        .and_then(|p| p["id"].as_str())
+        .expect("the fire service")
+        .to_string();
+    let case_view = caseworker.json(&format!("/api/v1/cases/{case}")).await;
+    let shared_doc = case_view["documents"][0]["id"]
+        .as_str()
+        .expect("doc")
+        .to_string();
+    for action in [
+        json!({ "action": "take_over" }),
+        json!({ "action": "confirm_complete" }),
+        json!({ "action": "start_participation", "parties": [fire_party],
+                "question": "Bitte nehmen Sie zum Brandschutz Stellung.", "documents": [shared_doc] }),
+    ] {
+        assert_eq!(
+            caseworker.act(&case, action.clone()).await.status(),
+            StatusCode::OK,
+            "{action}"
+        );
+    }
+    let case_view = caseworker.json(&format!("/api/v1/cases/{case}")).await;
+    let request = case_view["participations"][0]["id"]
+        .as_str()
+        .expect("request")
+        .to_string();
+    let message = owner.json("/api/v1/mailbox").await[0]["id"]
+        .as_str()
+        .expect("message")
+        .to_string();
+    let ids = matrix::Ids {
+        draft_doc: draft_doc["id"].as_str().expect("id").to_string(),
+        secrets: vec![
+            file_number.clone(),
+            "Olga Owner".into(),
+            "owner@example.org".into(),
+        ],
+        listed: vec![
+            draft.clone(),
+            case.clone(),
+            message.clone(),
+            request.clone(),
+        ],
+        draft,
+        case,
+        case_doc: shared_doc.clone(),
+        message,
+        request,
+        shared_doc,
+    };
+    let people = matrix::people(&server, owner, other).await;
+    let (problems, cells) = matrix::run(&server, &people, &ids).await;
+    assert!(cells > 300, "only {cells} cells tried");
+    assert!(
+        problems.is_empty(),
+        "{} of {cells} cells do not fit their row:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
 
 #[tokio::test]
 async fn foreign_users_get_nothing_of_the_first_applicants_data() {

@@ -8,8 +8,19 @@ use crate::common::repo_root;
 /// The paths of the page routes that take a POST: every `.route(…)` call in `crates/web/src`.
 /// Other ways to change state (PUT, PATCH, DELETE, `any`, `on`, services, nested or merged
 /// routers) are not used by the pages; they fail here, so that this test learns about them.
+#[allow(dead_code)] // each test binary that includes this file uses one of the two
 pub(crate) fn state_changing_page_routes() -> BTreeSet<String> {
-    const POST: &[&str] = &["post"];
+    page_routes()
+        .into_iter()
+        .filter(|(method, _)| method == "post")
+        .map(|(_, path)| path)
+        .collect()
+}
+
+/// Every page route as (method, path): `get` and `post` of every `.route(…)` call in
+/// `crates/web/src` (anything else fails, as above).
+pub(crate) fn page_routes() -> BTreeSet<(String, String)> {
+    const METHODS: &[&str] = &["get", "post"];
     const UNEXPECTED: &[&str] = &[
         "put",
         "patch",
@@ -49,8 +60,8 @@ pub(crate) fn state_changing_page_routes() -> BTreeSet<String> {
             let call = &args[..end];
             let path = first_string(call)
                 .unwrap_or_else(|| panic!("{name}: a route without a path: .route({call})"));
-            if POST.iter().any(|m| calls(call, m)) {
-                found.insert(path.clone());
+            for method in METHODS.iter().filter(|m| calls(call, m)) {
+                found.insert((method.to_string(), path.clone()));
             }
             for method in UNEXPECTED.iter().filter(|m| calls(call, m)) {
                 unexpected.push(format!("{name}: {path} with {method}(…)"));

@@ -15,8 +15,16 @@ use uuid::Uuid;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RegisterRequest {
+    #[schema(
+        min_length = 3,
+        max_length = 254,
+        pattern = "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"
+    )]
     pub email: String,
+    #[schema(min_length = 10, max_length = 256)]
     pub password: String,
+    /// Latin letters after DIN 91379 (datatype B), at most 200 characters.
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub display_name: String,
     /// `applicant` or `architect`.
     #[schema(pattern = "^(applicant|architect)$")]
@@ -658,7 +666,7 @@ pub struct ReceiptOut {
 
 /// The bytes of a file as they are: the body of an upload, the answer of a download.
 #[derive(Debug, ToSchema)]
-#[schema(value_type = String, format = Binary)]
+#[schema(value_type = String, format = Binary, min_length = 1)]
 pub struct FileBytes(pub Vec<u8>);
 
 /// An action on a case.
@@ -668,6 +676,7 @@ pub enum ActionRequest {
     TakeOver,
     ConfirmComplete,
     RequestDocuments {
+        #[schema(min_items = 1, max_items = 50)]
         defects: Vec<String>,
         /// `YYYY-MM-DD`
         #[schema(format = Date)]
@@ -676,32 +685,39 @@ pub enum ActionRequest {
     SupplyDocuments,
     Approve {
         #[serde(default)]
+        #[schema(max_items = 200)]
         conditions: Vec<ConditionOut>,
         /// The conditions of the agencies' statements join the decision (default true).
         #[serde(default = "yes")]
         adopt_statement_conditions: bool,
     },
     Refuse {
+        #[schema(min_length = 1, max_length = 20000)]
         reasons: String,
     },
     IssueNotice,
     Withdraw,
     /// Ask agencies and the municipality (ids from `GET /api/v1/directory`).
     StartParticipation {
+        #[schema(min_items = 1, max_items = 30)]
         parties: Vec<Uuid>,
+        #[schema(min_length = 1, max_length = 5000)]
         question: String,
         /// Documents of the case shared with them (only these).
         #[serde(default)]
+        #[schema(max_items = 500)]
         documents: Vec<Uuid>,
     },
     /// Hear the applicant before a refusal (§ 28 VwVfG).
     StartHearing {
+        #[schema(min_length = 1, max_length = 20000)]
         reasons: String,
         /// `YYYY-MM-DD`, at least 7 days ahead.
         #[schema(format = Date)]
         deadline: String,
     },
     RespondToHearing {
+        #[schema(min_length = 1, max_length = 20000)]
         text: String,
     },
     WaiveDeemedApproval,

@@ -460,7 +460,29 @@ struct CaseListParams {
 const MAX_PAGE: u32 = 1_000_000;
 
 impl CaseListParams {
+    /// The bounds the document declares, for everyone (an applicant's list ignores the staff
+    /// filters, but does not accept what the document says is invalid).
     fn check(&self) -> std::result::Result<(), AppError> {
+        if self
+            .q
+            .as_ref()
+            .is_some_and(|q| q.chars().count() > crate::app::MAX_SEARCH_CHARS)
+            || self
+                .due_within
+                .is_some_and(|d| d > crate::app::MAX_DUE_WITHIN_DAYS)
+        {
+            return Err(AppError::bad_request(
+                "invalid_query",
+                format!(
+                    "Ungültige Abfrageparameter: q höchstens 200 Zeichen, due_within höchstens {} Tage.",
+                    crate::app::MAX_DUE_WITHIN_DAYS
+                ),
+                format!(
+                    "Invalid query parameters: q at most 200 characters, due_within at most {} days.",
+                    crate::app::MAX_DUE_WITHIN_DAYS
+                ),
+            ));
+        }
         if self.page.is_some_and(|p| p > MAX_PAGE) {
             return Err(AppError::bad_request(
                 "invalid_query",
@@ -722,9 +744,24 @@ async fn mark_message_read(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 struct ClockMove {
-    /// Days to move the clock forward (1–400).
-    #[schema(minimum = 1, maximum = 400)]
+    /// Days to move the clock forward (1–400). A whole number; `3.0` is read as 3, as JSON
+    /// Schema counts it an integer.
+    #[schema(value_type = i64, minimum = 1, maximum = 400)]
+    #[serde(deserialize_with = "whole_days")]
     advance_days: u32,
+}
+
+/// A whole number of days, also when written with a zero fraction (`3.0`).
+fn whole_days<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<u32, D::Error> {
+    let n = serde_json::Number::deserialize(d)?;
+    n.as_u64()
+        .or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= f64::from(u32::MAX))
+                .map(|f| f as u64)
+        })
+        .and_then(|v| u32::try_from(v).ok())
+        .ok_or_else(|| serde::de::Error::custom("a whole number of days"))
 }
 
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]

@@ -206,21 +206,27 @@ pub struct PartyRequestOut {
 pub enum StatementRequest {
     NoConcerns {
         #[serde(default)]
+        #[schema(max_length = 5000)]
         remarks: String,
     },
     Conditions {
+        #[schema(min_items = 1, max_items = 200)]
         conditions: Vec<ConditionOut>,
         #[serde(default)]
+        #[schema(max_length = 5000)]
         remarks: String,
     },
     Objection {
+        #[schema(min_length = 1, max_length = 5000)]
         reasons: String,
     },
     ConsentGiven {
         #[serde(default)]
+        #[schema(max_length = 5000)]
         remarks: String,
     },
     ConsentRefused {
+        #[schema(min_length = 1, max_length = 5000)]
         reasons: String,
     },
 }
@@ -253,7 +259,9 @@ impl From<StatementRequest> for Statement {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ExtensionRequestIn {
     /// `YYYY-MM-DD`
+    #[schema(format = Date)]
     pub until: String,
+    #[schema(min_length = 1, max_length = 5000)]
     pub reason: String,
 }
 

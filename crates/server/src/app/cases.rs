@@ -86,6 +86,8 @@ pub struct InboxFilter {
 }
 
 pub const INBOX_PAGE_SIZE: u32 = 50;
+/// The longest search term of the inbox.
+pub const MAX_SEARCH_CHARS: usize = 200;
 /// The furthest the inbox looks ahead for deadlines (a year and a day).
 pub const MAX_DUE_WITHIN_DAYS: u32 = 366;
 
@@ -236,7 +238,10 @@ impl App {
             .search
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty());
-        if search.as_ref().is_some_and(|s| s.chars().count() > 200) {
+        if search
+            .as_ref()
+            .is_some_and(|s| s.chars().count() > MAX_SEARCH_CHARS)
+        {
             return Err(problems::search_too_long());
         }
         let state = filter.state.filter(|s| !s.is_empty());

@@ -27,7 +27,9 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 pub use accounts::{Login, NewAccount, registration_received};
-pub use cases::{CaseAction, CaseView, INBOX_PAGE_SIZE, InboxFilter, MAX_DUE_WITHIN_DAYS};
+pub use cases::{
+    CaseAction, CaseView, INBOX_PAGE_SIZE, InboxFilter, MAX_DUE_WITHIN_DAYS, MAX_SEARCH_CHARS,
+};
 pub use directory::{AdminActor, NewAuthority};
 pub use documents::{DocumentDownload, UploadSource};
 pub use drafts::{DraftView, SubmitResult};
