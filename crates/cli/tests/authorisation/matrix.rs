@@ -401,11 +401,10 @@ fn judge(
         .iter()
         .filter(|_| !matches!(role, Owner | Agency))
         .find(|s| body.contains(s.as_str()));
-    let allowed = match rule {
-        Rule::Public => return Ok(()),
-        Rule::Only(roles) | Rule::StateFor(roles) => roles.contains(&role),
-        Rule::List { allowed, .. } => allowed.contains(&role),
-    };
+    if let Rule::Public = rule {
+        return Ok(());
+    }
+    let allowed = rule.lets(role);
     if !allowed {
         if !refused {
             return Err(format!("not refused: {status} {location}"));
@@ -441,48 +440,50 @@ fn judge(
     }
 }
 
-/// Runs the whole matrix; returns the cells that do not fit, and how many were tried.
-pub(crate) async fn run(server: &Server, people: &People<'_>, ids: &Ids) -> (Vec<String>, usize) {
-    let mut problems = Vec::new();
-    let mut cells = 0;
-    for (method, path) in api_operations(server).await {
+impl Rule {
+    /// Whether the row lets this role have its answer.
+    fn lets(self, role: Role) -> bool {
+        match self {
+            Rule::Public => true,
+            Rule::Only(r) | Rule::StateFor(r) | Rule::List { allowed: r, .. } => r.contains(&role),
+        }
+    }
+}
+
+/// The cells to try: every role on every route, except the writes a row allows (sending them
+/// would change the fixture).
+fn cells_of(
+    routes: Vec<(String, String)>,
+    rule: fn(&str, &str) -> Rule,
+) -> Vec<(Role, String, String)> {
+    let mut cells = Vec::new();
+    for (method, path) in routes {
         for &role in EVERYONE {
-            let rule = api_rule(&method, &path);
-            let allowed = match rule {
-                Rule::Public => true,
-                Rule::Only(r) | Rule::StateFor(r) | Rule::List { allowed: r, .. } => {
-                    r.contains(&role)
-                }
-            };
-            // a write its people may do would change the fixture: not sent
-            if allowed && is_write(&method) {
-                continue;
-            }
-            cells += 1;
-            if let Err(what) = api_cell(server, people, role, &method, &path, ids).await {
-                problems.push(format!("{role:?} {} {path}: {what}", method.to_uppercase()));
+            if !(rule(&method, &path).lets(role) && is_write(&method)) {
+                cells.push((role, method.clone(), path.clone()));
             }
         }
     }
-    for (method, path) in page_routes() {
-        for &role in EVERYONE {
-            let rule = page_rule(&method, &path);
-            let allowed = match rule {
-                Rule::Public => true,
-                Rule::Only(r) | Rule::StateFor(r) | Rule::List { allowed: r, .. } => {
-                    r.contains(&role)
-                }
-            };
-            if allowed && is_write(&method) {
-                continue;
-            }
-            cells += 1;
-            if let Err(what) = page_cell(server, people, role, &method, &path, ids).await {
-                problems.push(format!(
-                    "{role:?} page {} {path}: {what}",
-                    method.to_uppercase()
-                ));
-            }
+    cells
+}
+
+/// Runs the whole matrix; returns the cells that do not fit, and how many were tried.
+pub(crate) async fn run(server: &Server, people: &People<'_>, ids: &Ids) -> (Vec<String>, usize) {
+    let mut problems = Vec::new();
+    let api = cells_of(api_operations(server).await, api_rule);
+    let pages = cells_of(page_routes().into_iter().collect(), page_rule);
+    let cells = api.len() + pages.len();
+    for (role, method, path) in api {
+        if let Err(what) = api_cell(server, people, role, &method, &path, ids).await {
+            problems.push(format!("{role:?} {} {path}: {what}", method.to_uppercase()));
+        }
+    }
+    for (role, method, path) in pages {
+        if let Err(what) = page_cell(server, people, role, &method, &path, ids).await {
+            problems.push(format!(
+                "{role:?} page {} {path}: {what}",
+                method.to_uppercase()
+            ));
         }
     }
     (problems, cells)
