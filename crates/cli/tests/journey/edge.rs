@@ -292,3 +292,50 @@ async fn under_https_cookies_are_host_bound_and_browsers_keep_to_https() {
     );
     assert!(!cookie.contains("Domain"), "{cookie}");
 }
+
+/// Oversized inputs are refused before they are kept: 150 logins with 1.9 MB addresses
+/// (what raised the memory from 32 to 319 MiB without authentication) and 50 JSON bodies over
+/// the limit leave the server's resident memory where it was, give or take what one request
+/// in flight needs.
+#[tokio::test]
+async fn memory_stays_flat_under_oversized_inputs() {
+    let server = Server::start();
+    let http = reqwest::Client::new();
+    // warm up: the first requests allocate what every later one reuses
+    for _ in 0..5 {
+        let _ = http
+            .post(server.url("/api/v1/sessions"))
+            .json(&json!({ "email": "x".repeat(1_900_000), "password": "x" }))
+            .send()
+            .await
+            .expect("login");
+    }
+    let before = server.resident_kib();
+    let huge = format!("{}@example.org", "a".repeat(1_900_000));
+    for _ in 0..150 {
+        let response = http
+            .post(server.url("/api/v1/sessions"))
+            .json(&json!({ "email": huge, "password": "irgendwas" }))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    }
+    let over = "y".repeat(3 * 1024 * 1024);
+    for _ in 0..50 {
+        let response = http
+            .post(server.url("/api/v1/accounts"))
+            .header("content-type", "application/json")
+            .body(format!("{{\"email\":\"{over}\"}}"))
+            .send()
+            .await
+            .expect("register");
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    }
+    let after = server.resident_kib();
+    let grown_mib = after.saturating_sub(before) / 1024;
+    assert!(
+        grown_mib <= 16,
+        "resident memory grew by {grown_mib} MiB ({before} → {after} KiB)"
+    );
+}
