@@ -22,7 +22,9 @@ use uuid::Uuid;
 pub const MAX_ENTRIES: usize = 100_000;
 
 /// A map that never holds more than [`MAX_ENTRIES`]: when full, entries no longer needed go
-/// first, then arbitrary ones (an attacker filling it can only make it forget, never grow).
+/// first, then arbitrary ones down to seven eighths (an attacker filling it can only make it
+/// forget, never grow, and the scan that makes room runs once per eighth of the table, not on
+/// every insert).
 struct Table<K, V> {
     map: HashMap<K, V>,
 }
@@ -42,11 +44,17 @@ impl<K: Hash + Eq + Clone, V> Table<K, V> {
     ) -> &mut V {
         if !self.map.contains_key(key) && self.map.len() >= MAX_ENTRIES {
             self.map.retain(|_, v| needed(v));
-            while self.map.len() >= MAX_ENTRIES {
-                let Some(any) = self.map.keys().next().cloned() else {
-                    break;
-                };
-                self.map.remove(&any);
+            let keep = MAX_ENTRIES / 8 * 7;
+            if self.map.len() > keep {
+                let surplus: Vec<K> = self
+                    .map
+                    .keys()
+                    .take(self.map.len() - keep)
+                    .cloned()
+                    .collect();
+                for key in surplus {
+                    self.map.remove(&key);
+                }
             }
         }
         self.map.entry(key.clone()).or_insert_with(make)
