@@ -146,6 +146,8 @@ pub enum Resource {
     Directory {
         authority_id: Uuid,
     },
+    /// The clock of a test or demo installation (moving it forward).
+    TestClock,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -221,6 +223,13 @@ pub fn authorize(subject: &Subject, access: Access, resource: Resource) -> Resul
                 deny("not the admin of this authority")
             }
         }
+        Resource::TestClock => {
+            if subject.role == Role::Admin && access == Access::Process {
+                Ok(())
+            } else {
+                deny("only an administrator moves the test clock")
+            }
+        }
     }
 }
 
@@ -289,6 +298,25 @@ mod tests {
         assert!(authorize(&me, Access::ApplicantWrite, mine).is_ok());
         assert!(authorize(&me, Access::Process, mine).is_err());
         assert!(authorize(&me, Access::Read, theirs).is_err());
+    }
+
+    #[test]
+    fn only_an_administrator_moves_the_test_clock() {
+        let admin = subject(Role::Admin, Some(Uuid::from_u128(9)));
+        assert!(authorize(&admin, Access::Process, Resource::TestClock).is_ok());
+        for role in [
+            Role::Applicant,
+            Role::Caseworker,
+            Role::HeadOfUnit,
+            Role::Agency,
+        ] {
+            let who = subject(role, Some(Uuid::from_u128(9)));
+            assert!(
+                authorize(&who, Access::Process, Resource::TestClock).is_err(),
+                "{role:?}"
+            );
+        }
+        assert!(authorize(&admin, Access::Read, Resource::TestClock).is_err());
     }
 
     #[test]

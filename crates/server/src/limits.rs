@@ -17,6 +17,10 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use tokio::time::Instant;
 
+use amtsweg_domain::text::Lang;
+
+use crate::api::{ApiError, lang_of};
+use crate::app::AppError;
 use crate::config::LimitsConfig;
 
 /// The client of a request: the peer address, or, when the peer is a trusted proxy, the
@@ -130,18 +134,14 @@ fn has_body(request: &Request) -> bool {
 /// Where a refusal goes: to the API (a problem, in the asked language) or to a page.
 struct Target {
     api: bool,
-    english: bool,
+    lang: Lang,
 }
 
 impl Target {
     fn of(request: &Request) -> Self {
         Target {
             api: request.uri().path().starts_with("/api/"),
-            english: request
-                .headers()
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("en")),
+            lang: lang_of(request.headers()),
         }
     }
 }
@@ -171,13 +171,7 @@ pub async fn guard(
             Some(slot) => Some(slot),
             None => {
                 tracing::warn!(%client, "too many requests with a body at once");
-                return refusal(
-                    &Target::of(&request),
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "too_many_uploads",
-                    "Zu viele gleichzeitige Übertragungen. Bitte warten Sie, bis die laufenden fertig sind.",
-                    "Too many transfers at once. Please wait until the running ones are done.",
-                );
+                return refusal(&Target::of(&request), AppError::TooManyTransfers);
             }
         },
         None => None,
@@ -196,13 +190,7 @@ pub async fn guard(
     drop(slot);
     if too_slow.load(Ordering::Relaxed) {
         tracing::warn!(client = ?client, "request body too slow: cut off");
-        return refusal(
-            &target,
-            StatusCode::REQUEST_TIMEOUT,
-            "request_too_slow",
-            "Die Übertragung war zu langsam und wurde abgebrochen. Bitte versuchen Sie es erneut.",
-            "The transfer was too slow and was cut off. Please try again.",
-        );
+        return refusal(&target, AppError::BodyTooSlow);
     }
     response
 }
@@ -221,8 +209,11 @@ struct Pace {
 impl Pace {
     /// By when the next piece must have arrived.
     fn next_due(&self, now: Instant) -> Instant {
-        let earned = Duration::from_secs_f64(self.received as f64 / self.min_rate as f64);
-        (self.started + self.grace + earned).min(now + self.idle)
+        let earned = Duration::from_secs(self.received / self.min_rate);
+        let idle_end = now + self.idle;
+        self.started
+            .checked_add(self.grace.saturating_add(earned))
+            .map_or(idle_end, |due| due.min(idle_end))
     }
 }
 
@@ -260,38 +251,36 @@ fn paced(body: Body, pace: Pace, too_slow: Arc<AtomicBool>) -> Body {
     ))
 }
 
-/// A refusal before or instead of the handler's answer: a problem for the API, a short page
-/// text for the rest. The connection is closed: the rest of the body is not read.
-fn refusal(target: &Target, status: StatusCode, code: &str, de: &str, en: &str) -> Response {
+/// A refusal before or instead of the handler's answer: a problem for the API (as every
+/// other, `ApiError`), a short text in both languages for the pages (the page layout lives in
+/// the web crate, above this layer). The connection is closed: the rest of the body is not read.
+fn refusal(target: &Target, error: AppError) -> Response {
     let mut response = if target.api {
-        let body = serde_json::json!({
-            "type": format!("https://amtsweg.de/probleme/{code}"),
-            "title": if target.english { en } else { de },
-            "status": status.as_u16(),
-            "code": code,
-        });
-        (
-            status,
-            [(header::CONTENT_TYPE, "application/problem+json")],
-            body.to_string(),
-        )
-            .into_response()
+        ApiError {
+            error,
+            lang: target.lang,
+        }
+        .into_response()
     } else {
-        (
+        let status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let text = error.message();
+        let mut response = (
             status,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            format!("{de}\n\n{en}\n"),
+            format!("{}\n\n{}\n", text.de, text.en),
         )
-            .into_response()
+            .into_response();
+        if let Some(secs) = error.retry_after_secs() {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
     };
     response
         .headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));
-    if status == StatusCode::TOO_MANY_REQUESTS {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-    }
     response
 }
 

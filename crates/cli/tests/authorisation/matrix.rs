@@ -43,16 +43,8 @@ const EVERYONE: &[Role] = &[
     OtherAgency,
     Admin,
 ];
-const SIGNED_IN: &[Role] = &[
-    Owner,
-    OtherApplicant,
-    Caseworker,
-    Head,
-    OtherAuthority,
-    Agency,
-    OtherAgency,
-    Admin,
-];
+/// Everyone but the anonymous (the first of `EVERYONE`).
+const SIGNED_IN: &[Role] = EVERYONE.split_at(1).1;
 const APPLICANTS: &[Role] = &[Owner, OtherApplicant];
 const CASE_STAFF: &[Role] = &[Caseworker, Head];
 const STAFF: &[Role] = &[Caseworker, Head, OtherAuthority];

@@ -151,14 +151,9 @@ async fn a_client_holds_only_its_share_of_uploads() {
     let mut second = raw_upload_start(&server, &applicant.token, &draft, 100_000).await;
     // both are being read (their temp files exist) before the third comes
     await_temp_files(&server, 2).await;
-    let third = applicant
-        .upload(
-            &format!("/api/v1/drafts/{draft}/documents"),
-            "lageplan",
-            "lageplan.pdf",
-            pdf("lageplan"),
-        )
-        .await;
+    let documents = format!("/api/v1/drafts/{draft}/documents");
+    let upload = || applicant.upload(&documents, "lageplan", "lageplan.pdf", pdf("lageplan"));
+    let third = upload().await;
     assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(third.headers().get("retry-after").is_some());
     let problem: Value = third.json().await.expect("problem");
@@ -174,14 +169,7 @@ async fn a_client_holds_only_its_share_of_uploads() {
     drop((first, second));
     let mut accepted = None;
     for _ in 0..100 {
-        let response = applicant
-            .upload(
-                &format!("/api/v1/drafts/{draft}/documents"),
-                "lageplan",
-                "lageplan.pdf",
-                pdf("lageplan"),
-            )
-            .await;
+        let response = upload().await;
         if response.status() == StatusCode::CREATED {
             accepted = Some(response);
             break;

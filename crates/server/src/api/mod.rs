@@ -4,8 +4,10 @@
 mod auth;
 mod document;
 mod dto;
+mod mailbox;
 mod participation;
 mod problem;
+mod test_clock;
 
 use std::sync::Arc;
 
@@ -26,7 +28,7 @@ use utoipa_axum::routes;
 
 pub use auth::ApiUser;
 pub use dto::*;
-pub use problem::{ApiError, ApiId, ApiIds, ApiJson, ApiQuery, Problem, ProblemField};
+pub use problem::{ApiError, ApiId, ApiIds, ApiJson, ApiQuery, Problem, ProblemField, lang_of};
 
 use crate::App;
 use crate::app::{AppError, DocumentDownload, InboxFilter, NewAccount, UploadSource};
@@ -111,9 +113,9 @@ fn routes(app: Arc<App>) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(upload_supplement))
         .routes(routes!(retrieve_notice))
         .routes(routes!(download_document))
-        .routes(routes!(list_messages))
-        .routes(routes!(read_message))
-        .routes(routes!(mark_message_read))
+        .routes(routes!(mailbox::list_messages))
+        .routes(routes!(mailbox::read_message))
+        .routes(routes!(mailbox::mark_message_read))
         .routes(routes!(participation::list_directory))
         .routes(routes!(participation::decide_extension))
         .routes(routes!(participation::party_inbox))
@@ -122,7 +124,7 @@ fn routes(app: Arc<App>) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(participation::request_extension))
         .routes(routes!(participation::upload_attachment))
         .routes(routes!(participation::shared_document))
-        .routes(routes!(move_test_clock))
+        .routes(routes!(test_clock::move_test_clock))
         .with_state(app)
         .split_for_parts();
     document::document_problems(&mut openapi);
@@ -700,102 +702,6 @@ async fn download_document(
             .await
             .map_err(lang_err(&headers))?,
     ))
-}
-
-/// The mailbox (Postfach): messages from the authority, newest first.
-#[utoipa::path(get, path = "/api/v1/mailbox", tag = "mailbox", security(("bearer" = [])), responses((status = 200, body = Vec<MessageOut>)))]
-async fn list_messages(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    ApiUser(who): ApiUser,
-) -> Result<Json<Vec<MessageOut>>> {
-    let messages = app.mailbox(&who).await.map_err(lang_err(&headers))?;
-    Ok(Json(messages.iter().map(MessageOut::from).collect()))
-}
-
-/// One message, as it is (reading it changes nothing; see `POST …/read`).
-#[utoipa::path(get, path = "/api/v1/mailbox/{id}", tag = "mailbox", security(("bearer" = [])), params(("id" = uuid::Uuid, Path)),
-    responses((status = 200, body = MessageOut), (status = 404, body = Problem)))]
-async fn read_message(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    ApiUser(who): ApiUser,
-    ApiId(id): ApiId,
-) -> Result<Json<MessageOut>> {
-    let message = app.message(&who, id).await.map_err(lang_err(&headers))?;
-    Ok(Json(MessageOut::from(&message)))
-}
-
-/// Marks a message read (the first time counts; repeating it changes nothing).
-#[utoipa::path(post, path = "/api/v1/mailbox/{id}/read", tag = "mailbox", security(("bearer" = [])), params(("id" = uuid::Uuid, Path)),
-    responses((status = 200, body = MessageOut), (status = 404, body = Problem)))]
-async fn mark_message_read(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    ApiUser(who): ApiUser,
-    ApiId(id): ApiId,
-) -> Result<Json<MessageOut>> {
-    let message = app
-        .mark_message_read(&who, id)
-        .await
-        .map_err(lang_err(&headers))?;
-    Ok(Json(MessageOut::from(&message)))
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-struct ClockMove {
-    /// Days to move the clock forward (1–400). A whole number; `3.0` is read as 3, as JSON
-    /// Schema counts it an integer.
-    #[schema(value_type = i64, minimum = 1, maximum = 400)]
-    #[serde(deserialize_with = "whole_days")]
-    advance_days: u32,
-}
-
-/// A whole number of days, also when written with a zero fraction (`3.0`).
-fn whole_days<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<u32, D::Error> {
-    let n = serde_json::Number::deserialize(d)?;
-    n.as_u64()
-        .or_else(|| {
-            n.as_f64()
-                .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= f64::from(u32::MAX))
-                .map(|f| f as u64)
-        })
-        .and_then(|v| u32::try_from(v).ok())
-        .ok_or_else(|| serde::de::Error::custom("a whole number of days"))
-}
-
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-struct ClockMoved {
-    now: String,
-    cases_checked: usize,
-    deemed_withdrawals: usize,
-    deemed_approvals: usize,
-    deemed_statements: usize,
-    reminders: usize,
-}
-
-/// Tests and demos only (`test_clock = true`): an administrator moves the clock forward and
-/// the deadline jobs run at once. Answers 404 when the clock cannot be moved.
-#[utoipa::path(post, path = "/api/v1/test/clock", tag = "test", security(("bearer" = [])), request_body = ClockMove,
-    responses((status = 200, body = ClockMoved), (status = 404, body = Problem)))]
-async fn move_test_clock(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    ApiUser(who): ApiUser,
-    ApiJson(body): ApiJson<ClockMove>,
-) -> Result<Json<ClockMoved>> {
-    let report = app
-        .move_test_clock(&who, body.advance_days)
-        .await
-        .map_err(lang_err(&headers))?;
-    Ok(Json(ClockMoved {
-        now: app.now_text(),
-        cases_checked: report.cases_checked,
-        deemed_withdrawals: report.deemed_withdrawals,
-        deemed_approvals: report.deemed_approvals,
-        deemed_statements: report.deemed_statements,
-        reminders: report.reminders,
-    }))
 }
 
 async fn unknown_route(headers: HeaderMap) -> ApiError {

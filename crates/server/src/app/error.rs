@@ -35,6 +35,12 @@ pub enum AppError {
     /// Too many reads (or other requests) of one account in a short time.
     #[error("too many requests")]
     SlowDown { retry_after_secs: i64 },
+    /// One client has its share of requests with a body (uploads, forms) in flight.
+    #[error("too many transfers at once")]
+    TooManyTransfers,
+    /// A request body did not keep its minimum pace and was cut off.
+    #[error("request body too slow")]
+    BodyTooSlow,
     /// The database or the document store cannot be reached now; nothing was changed.
     #[error("unavailable: {0}")]
     Unavailable(String),
@@ -124,7 +130,10 @@ impl AppError {
             AppError::BadRequest { .. } => 400,
             AppError::TooLarge { .. } | AppError::RequestTooLarge { .. } => 413,
             AppError::UnsupportedMedia { .. } => 415,
-            AppError::TooManyRequests { .. } | AppError::SlowDown { .. } => 429,
+            AppError::TooManyRequests { .. }
+            | AppError::SlowDown { .. }
+            | AppError::TooManyTransfers => 429,
+            AppError::BodyTooSlow => 408,
             AppError::Unavailable(_) => 503,
             AppError::InsufficientStorage(_) => 507,
             AppError::Internal(_) => 500,
@@ -143,6 +152,8 @@ impl AppError {
             AppError::UnsupportedMedia { .. } => "unsupported_media_type",
             AppError::TooManyRequests { .. } => "too_many_attempts",
             AppError::SlowDown { .. } => "too_many_requests",
+            AppError::TooManyTransfers => "too_many_uploads",
+            AppError::BodyTooSlow => "request_too_slow",
             AppError::Unavailable(_) => "service_unavailable",
             AppError::InsufficientStorage(_) => "insufficient_storage",
             AppError::Internal(_) => "internal_error",
@@ -200,6 +211,14 @@ impl AppError {
                     format!("Too many failed login attempts. Please try again in {en}."),
                 )
             }
+            AppError::TooManyTransfers => Text::new(
+                "Zu viele gleichzeitige Übertragungen. Bitte warten Sie, bis die laufenden fertig sind.",
+                "Too many transfers at once. Please wait until the running ones are done.",
+            ),
+            AppError::BodyTooSlow => Text::new(
+                "Die Übertragung war zu langsam und wurde abgebrochen. Bitte versuchen Sie es erneut.",
+                "The transfer was too slow and was cut off. Please try again.",
+            ),
             AppError::SlowDown { retry_after_secs } => {
                 let (de, en) = wait_text(*retry_after_secs);
                 Text::new(
@@ -247,6 +266,7 @@ impl AppError {
                 Some(u64::try_from((*retry_after_secs).max(1)).unwrap_or(1))
             }
             AppError::Unavailable(_) => Some(RETRY_AFTER_UNAVAILABLE_SECS),
+            AppError::TooManyTransfers => Some(5),
             _ => None,
         }
     }

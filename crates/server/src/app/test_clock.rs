@@ -2,30 +2,16 @@
 //! configuration must allow it, and never with an https address). Anyone else gets "not
 //! found", and the attempt is on record.
 
-use amtsweg_domain::policy::Role;
+use amtsweg_domain::policy::{Access, Resource};
 
 use super::{App, AppError, JobReport, Principal, problems};
 
 impl App {
     /// Moves the clock `days` forward and runs the deadline jobs at once.
     pub async fn move_test_clock(&self, who: &Principal, days: u32) -> Result<JobReport, AppError> {
-        let Some(clock) = self
-            .test_clock
-            .as_ref()
-            .filter(|_| who.user.role == Role::Admin)
-        else {
-            let reason = if self.test_clock.is_some() {
-                "only an administrator moves the test clock"
-            } else {
-                "this installation has no test clock"
-            };
-            self.audit_once(
-                &who.user.id.to_string(),
-                "access.denied",
-                "clock".into(),
-                serde_json::json!({ "reason": reason }),
-            )
+        self.authorize(who, Access::Process, Resource::TestClock, "clock".into())
             .await?;
+        let Some(clock) = self.test_clock.as_ref() else {
             return Err(AppError::NotFound);
         };
         if !(1..=400).contains(&days) {
